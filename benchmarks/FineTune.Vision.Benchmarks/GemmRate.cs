@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FineTune.Vision.Benchmarks;
+
+/// <summary>
+/// A quick, in-process measurement of the fp32 GEMM rate (no BenchmarkDotNet harness), for ratio reports that
+/// must divide by the ceiling of the same process: best of several timed square products.
+/// </summary>
+public static class GemmRate
+{
+    /// <summary>Best GFLOP/s of <paramref name="repeats"/> N×N products after one warm-up, at the current thread count.</summary>
+    public static double Measure(int n = 1024, int repeats = 10)
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(0);
+        var a = torch.randn(n, n);
+        var b = torch.randn(n, n);
+        torch.mm(a, b).Dispose();
+        double best = double.MaxValue;
+        for (int i = 0; i < repeats; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            torch.mm(a, b).Dispose();
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        return GemmBenchmarks.Flops(n) / best / 1e9;
+    }
+}
