@@ -1,0 +1,51 @@
+using SkiaSharp;
+
+namespace FineTune.Vision.Imaging;
+
+/// <summary>
+/// Decodes JPEG, PNG, BMP, GIF (first frame) and WebP files into <see cref="RgbImage"/> through SkiaSharp.
+/// Grayscale, palette, CMYK and alpha inputs all end up RGB (alpha is dropped, as Pillow's <c>convert("RGB")</c> does).
+/// </summary>
+public static class ImageDecoder
+{
+    /// <summary>Decodes the image file at <paramref name="path"/>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a decodable image; the message names the file.</exception>
+    public static RgbImage Decode(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Image file '{path}' does not exist.", path);
+        return Decode(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Decodes an encoded image held in memory; <paramref name="sourceName"/> names it in errors.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a decodable image.</exception>
+    public static RgbImage Decode(ReadOnlySpan<byte> encoded, string sourceName)
+    {
+        if (encoded.IsEmpty) throw new InvalidDataException($"Image '{sourceName}' is empty (0 bytes).");
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(data)
+            ?? throw new InvalidDataException($"Image '{sourceName}' is not in a format SkiaSharp can decode (JPEG, PNG, BMP, GIF, WebP), or its header is corrupt.");
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var bitmap = new SKBitmap(info);
+        SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+            throw new InvalidDataException($"Image '{sourceName}' could not be decoded: {result}.");
+        if (result == SKCodecResult.IncompleteInput)
+            throw new InvalidDataException($"Image '{sourceName}' is truncated: its data ends before the last row.");
+        return FromRgba(bitmap.GetPixelSpan(), info.Width, info.Height);
+    }
+
+    private static RgbImage FromRgba(ReadOnlySpan<byte> rgba, int width, int height)
+    {
+        var image = new RgbImage(width, height);
+        Span<byte> rgb = image.Pixels;
+        for (int i = 0, j = 0; j < rgb.Length; i += 4, j += 3)
+        {
+            rgb[j] = rgba[i];
+            rgb[j + 1] = rgba[i + 1];
+            rgb[j + 2] = rgba[i + 2];
+        }
+        return image;
+    }
+}
