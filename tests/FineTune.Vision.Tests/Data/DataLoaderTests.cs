@@ -104,6 +104,17 @@ public class DataLoaderTests
     }
 
     [Fact]
+    public void ACallersDisposeScopeDoesNotOwnLoaderBatches()
+    {
+        using var loader = new DataLoader(FashionTest().With(new NaiveEncoder(4)), new DataLoaderOptions { BatchSize = 100, Workers = 2 });
+        using var e = loader.Epoch(0).GetEnumerator();
+        using (torch.NewDisposeScope()) Assert.True(e.MoveNext()); // e.g. a training step's scope
+        Assert.False(e.Current.Images.IsInvalid);
+        Assert.Equal(100, e.Current.Labels.shape[0]);
+        Assert.True(e.MoveNext());
+    }
+
+    [Fact]
     public void CancellationStopsTheEpochAndLeavesNoWorker()
     {
         using var loader = new DataLoader(FashionTest().With(new NaiveEncoder(16)), new DataLoaderOptions { BatchSize = 10, Workers = 3 });
