@@ -82,8 +82,8 @@ public sealed partial class MixupCutMix : IBatchTransform
         float[] lam = new float[lambdas.Length];
         for (int i = 0; i < lam.Length; i++) lam[i] = (float)lambdas[i];
         using var scope = NewDisposeScope();
-        Tensor index = labels.to(ScalarType.Int64, device).view(-1, 1);
-        Tensor y1 = full(lambdas.Length, numClasses, off, ScalarType.Float32, device).scatter_(1, index, on);
+        Tensor index = labels.to(ScalarType.Int64, device);
+        Tensor y1 = nn.functional.one_hot(index, numClasses).to(ScalarType.Float32).mul_(on - off).add_(off);
         Tensor y2 = y1.flip(0);
         Tensor l = tensor(lam, device: device).view(-1, 1);
         return (y1 * l + y2 * (1 - l)).MoveToOuterDisposeScope();
