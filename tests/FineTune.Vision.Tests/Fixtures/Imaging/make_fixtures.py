@@ -72,6 +72,26 @@ def make_decode_fixtures():
     save_expected(Image.open(out("decode", "photo.jpg")), "photo")   # libjpeg-turbo's decode, for a tolerance test
 
 
+def make_warp_fixtures():
+    """Pillow's rotate/transform and torchvision 0.14's F.affine (PIL path) on the chelsea source."""
+    import torchvision.transforms.functional as TF
+    from torchvision.transforms import InterpolationMode as IM
+    src = Image.open(out("resize", "chelsea.png")).convert("RGB")
+    src.rotate(30, Image.BILINEAR, fillcolor=(10, 20, 30)).save(out("warp", "rotate30.bilinear.png"))
+    src.rotate(-17.5, Image.NEAREST).save(out("warp", "rotate-17.5.nearest.png"))
+    src.rotate(180, Image.BILINEAR).save(out("warp", "rotate180.bilinear.png"))
+    src.rotate(90, Image.BILINEAR).save(out("warp", "rotate90.bilinear.png"))
+    src.transform(src.size, Image.AFFINE, (1, 0.3, 0, 0, 1, 0), Image.BILINEAR, fillcolor=(128, 128, 128)).save(
+        out("warp", "shearx0.3.bilinear.png"))
+    src.transform(src.size, Image.AFFINE, (1, 0, -9, 0, 1, 0), Image.NEAREST, fillcolor=(128, 128, 128)).save(
+        out("warp", "translatex-9.nearest.png"))
+    for name, mode in (("bilinear", IM.BILINEAR), ("nearest", IM.NEAREST)):
+        TF.affine(src, angle=12, translate=[5, -3], scale=1.1, shear=[8, -4], interpolation=mode, fill=[0, 0, 0]).save(
+            out("warp", f"tv_affine.{name}.png"))
+    src.convert("L").convert("RGB").save(out("color", "chelsea.gray.png"))
+
+
 if __name__ == "__main__":
     make_resize_fixtures()
     make_decode_fixtures()
+    make_warp_fixtures()
