@@ -89,6 +89,13 @@ def make_warp_fixtures():
         TF.affine(src, angle=12, translate=[5, -3], scale=1.1, shear=[8, -4], interpolation=mode, fill=[0, 0, 0]).save(
             out("warp", f"tv_affine.{name}.png"))
     src.convert("L").convert("RGB").save(out("color", "chelsea.gray.png"))
+    ops = {"brightness": TF.adjust_brightness, "contrast": TF.adjust_contrast,
+           "saturation": TF.adjust_saturation, "hue": TF.adjust_hue}
+    for op, factors in (("brightness", (1.3, 0.6)), ("contrast", (1.4, 0.5)),
+                        ("saturation", (1.7, 0.3)), ("hue", (0.2, -0.13))):
+        for f in factors:
+            ops[op](src, f).save(out("color", f"chelsea.{op}{f}.png"))
+    TF.gaussian_blur(src, kernel_size=[5, 7], sigma=[1.2, 0.8]).save(out("color", "chelsea.blur5x7.png"))
 
 
 if __name__ == "__main__":
