@@ -1,0 +1,89 @@
+using FineTune.Vision.Imaging;
+
+namespace FineTune.Vision.Transforms;
+
+/// <summary>
+/// The standard <see cref="ISampleEncoder"/>: image transforms, then ToTensor + Normalize written straight into
+/// the destination as CHW float32 (one table lookup per byte), then tensor-level transforms (e.g. random erasing)
+/// on that slice. The image transforms must produce exactly <see cref="Height"/> x <see cref="Width"/>.
+/// </summary>
+public sealed class SampleEncoder : ISampleEncoder
+{
+    private readonly ITransform _imageTransform;
+    private readonly ISampleTensorTransform[] _tensorTransforms;
+    private readonly float[] _lookup;
+
+    /// <summary>Creates the encoder.</summary>
+    /// <param name="imageTransform">Runs first, on the decoded image (use a <see cref="Compose"/> for several).</param>
+    /// <param name="height">Output height every sample must have.</param>
+    /// <param name="width">Output width every sample must have.</param>
+    /// <param name="normalization">Mean and std; e.g. <see cref="Normalization.ImageNet"/>.</param>
+    /// <param name="tensorTransforms">Run last, in order, on the normalised CHW floats.</param>
+    public SampleEncoder(ITransform imageTransform, int height, int width, Normalization normalization,
+                         params ISampleTensorTransform[] tensorTransforms)
+    {
+        ArgumentNullException.ThrowIfNull(imageTransform);
+        ArgumentNullException.ThrowIfNull(tensorTransforms);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        _imageTransform = imageTransform;
+        _tensorTransforms = (ISampleTensorTransform[])tensorTransforms.Clone();
+        _lookup = normalization.BuildLookup();
+        (Height, Width, Normalization) = (height, width, normalization);
+    }
+
+    /// <summary>Output height.</summary>
+    public int Height { get; }
+
+    /// <summary>Output width.</summary>
+    public int Width { get; }
+
+    /// <summary>The mean and std applied.</summary>
+    public Normalization Normalization { get; }
+
+    /// <summary>The image-level transform.</summary>
+    public ITransform ImageTransform => _imageTransform;
+
+    /// <summary>The tensor-level transforms, in order.</summary>
+    public IReadOnlyList<ISampleTensorTransform> TensorTransforms => _tensorTransforms;
+
+    /// <inheritdoc />
+    public (int Channels, int Height, int Width) SampleShape => (3, Height, Width);
+
+    /// <inheritdoc />
+    public void Encode(RgbImage image, Span<float> destination, Random rng)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(rng);
+        int plane = Height * Width;
+        if (destination.Length != 3 * plane)
+        {
+            image.Dispose();
+            throw new ArgumentException($"Destination holds {destination.Length} floats; a 3x{Height}x{Width} sample needs {3 * plane}.", nameof(destination));
+        }
+        using (RgbImage result = _imageTransform.Apply(image, rng))
+        {
+            if (result.Width != Width || result.Height != Height)
+                throw new InvalidOperationException(
+                    $"The image transforms produced {result.Width}x{result.Height} (WxH) but the encoder writes {Width}x{Height}; " +
+                    "end the pipeline with a Resize/CenterCrop/RandomResizedCrop to that size.");
+            WriteNormalized(result.Pixels, destination, plane);
+        }
+        foreach (ISampleTensorTransform t in _tensorTransforms) t.Apply(destination, 3, Height, Width, rng);
+    }
+
+    private void WriteNormalized(ReadOnlySpan<byte> rgb, Span<float> chw, int plane)
+    {
+        ReadOnlySpan<float> lutR = _lookup.AsSpan(0, 256), lutG = _lookup.AsSpan(256, 256), lutB = _lookup.AsSpan(512, 256);
+        Span<float> r = chw.Slice(0, plane), g = chw.Slice(plane, plane), b = chw.Slice(2 * plane, plane);
+        for (int i = 0, j = 0; i < plane; i++, j += 3)
+        {
+            r[i] = lutR[rgb[j]];
+            g[i] = lutG[rgb[j + 1]];
+            b[i] = lutB[rgb[j + 2]];
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"SampleEncoder({_imageTransform} -> 3x{Height}x{Width}, {_tensorTransforms.Length} tensor transforms)";
+}
