@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FineTune.Vision.Imaging;
 
 namespace FineTune.Vision.Transforms;
@@ -74,13 +76,20 @@ public sealed class SampleEncoder : ISampleEncoder
 
     private void WriteNormalized(ReadOnlySpan<byte> rgb, Span<float> chw, int plane)
     {
-        ReadOnlySpan<float> lutR = _lookup.AsSpan(0, 256), lutG = _lookup.AsSpan(256, 256), lutB = _lookup.AsSpan(512, 256);
-        Span<float> r = chw.Slice(0, plane), g = chw.Slice(plane, plane), b = chw.Slice(2 * plane, plane);
-        for (int i = 0, j = 0; i < plane; i++, j += 3)
+        if (rgb.Length != 3 * plane || chw.Length != 3 * plane) throw new InvalidOperationException("Sample buffer sizes disagree.");
+        ref byte src = ref MemoryMarshal.GetReference(rgb);
+        ref float r = ref MemoryMarshal.GetReference(chw);
+        ref float g = ref Unsafe.Add(ref r, plane);
+        ref float b = ref Unsafe.Add(ref r, 2 * plane);
+        ref float lut = ref MemoryMarshal.GetArrayDataReference(_lookup);
+        ref float lutG = ref Unsafe.Add(ref lut, 256);
+        ref float lutB = ref Unsafe.Add(ref lut, 512);
+        for (int i = 0; i < plane; i++)
         {
-            r[i] = lutR[rgb[j]];
-            g[i] = lutG[rgb[j + 1]];
-            b[i] = lutB[rgb[j + 2]];
+            ref byte p = ref Unsafe.Add(ref src, 3 * i);
+            Unsafe.Add(ref r, i) = Unsafe.Add(ref lut, p);
+            Unsafe.Add(ref g, i) = Unsafe.Add(ref lutG, Unsafe.Add(ref p, 1));
+            Unsafe.Add(ref b, i) = Unsafe.Add(ref lutB, Unsafe.Add(ref p, 2));
         }
     }
 
