@@ -65,13 +65,40 @@ public sealed class SampleEncoder : ISampleEncoder
         }
         using (RgbImage result = _imageTransform.Apply(image, rng))
         {
-            if (result.Width != Width || result.Height != Height)
-                throw new InvalidOperationException(
-                    $"The image transforms produced {result.Width}x{result.Height} (WxH) but the encoder writes {Width}x{Height}; " +
-                    "end the pipeline with a Resize/CenterCrop/RandomResizedCrop to that size.");
+            EnsureSize(result);
             WriteNormalized(result.Pixels, destination, plane);
         }
         foreach (ISampleTensorTransform t in _tensorTransforms) t.Apply(destination, 3, Height, Width, rng);
+    }
+
+    /// <summary>
+    /// Runs the image transforms on <paramref name="image"/> (consumed) and writes the result as CHW bytes, without
+    /// normalisation — for loaders that build uint8 batches and normalise on the device. Tensor transforms need
+    /// floats, so an encoder that has any refuses this call.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The encoder has tensor transforms, or the image size is wrong.</exception>
+    public void EncodeBytes(RgbImage image, Span<byte> destination, Random rng)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(rng);
+        if (_tensorTransforms.Length > 0)
+        {
+            image.Dispose();
+            throw new InvalidOperationException(
+                $"This encoder has {_tensorTransforms.Length} tensor transform(s) ({string.Join(", ", _tensorTransforms.Select(t => t.GetType().Name))}), " +
+                "which run on normalised floats; use Encode, or apply them on the device after normalising the uint8 batch.");
+        }
+        using RgbImage result = _imageTransform.Apply(image, rng);
+        EnsureSize(result);
+        ChwLayout.WriteBytes(result, destination);
+    }
+
+    private void EnsureSize(RgbImage result)
+    {
+        if (result.Width != Width || result.Height != Height)
+            throw new InvalidOperationException(
+                $"The image transforms produced {result.Width}x{result.Height} (WxH) but the encoder writes {Width}x{Height}; " +
+                "end the pipeline with a Resize/CenterCrop/RandomResizedCrop to that size.");
     }
 
     private void WriteNormalized(ReadOnlySpan<byte> rgb, Span<float> chw, int plane)

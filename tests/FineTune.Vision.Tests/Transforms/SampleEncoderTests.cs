@@ -74,4 +74,18 @@ public class SampleEncoderTests
         Assert.Equal(1f, lut[255], 6);
         Assert.Equal(1f, lut[2 * 256 + 255], 6);
     }
+
+    [Fact]
+    public void EncodeBytes_WritesChwBytes_AndRefusesTensorTransforms()
+    {
+        using var image = new RgbImage(2, 1);
+        image.Pixels[0] = 1; image.Pixels[1] = 2; image.Pixels[2] = 3; image.Pixels[3] = 4; image.Pixels[4] = 5; image.Pixels[5] = 6;
+        var encoder = new SampleEncoder(new HorizontalFlip(), 1, 2, Normalization.ImageNet);
+        var chw = new byte[6];
+        encoder.EncodeBytes(image.Clone(), chw, new Random(0));
+        Assert.Equal(new byte[] { 4, 1, 5, 2, 6, 3 }, chw);
+        var withErasing = new SampleEncoder(new Compose(), 1, 2, Normalization.ImageNet, new RecordingTensorTransform());
+        var ex = Assert.Throws<InvalidOperationException>(() => withErasing.EncodeBytes(image.Clone(), chw, new Random(0)));
+        Assert.Contains("RecordingTensorTransform", ex.Message);
+    }
 }
