@@ -9,6 +9,10 @@ namespace FineTune.Vision.Transforms;
 /// the destination as CHW float32 (one table lookup per byte), then tensor-level transforms (e.g. random erasing)
 /// on that slice. The image transforms must produce exactly <see cref="Height"/> x <see cref="Width"/>.
 /// </summary>
+/// <remarks>
+/// An encoder holds no per-call state (the built-in transforms hold only their settings), so one instance can
+/// serve every loader worker at once; each call gets its own per-sample <see cref="Random"/>.
+/// </remarks>
 public sealed class SampleEncoder : ISampleEncoder
 {
     private readonly ITransform _imageTransform;
