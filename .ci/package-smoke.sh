@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Packs FineTune.Vision, then builds and runs a throwaway console app OUTSIDE the repository that references the
+# package from a local folder plus libtorch-cpu-linux-x64, with no manual step: on Debian 12 / Ubuntu 22.04 this
+# only works if the package's buildTransitive targets make libLibTorchSharp.so loadable.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d /tmp/ftv-smoke.XXXXXX)
+version="0.1.0-ci.$(date +%Y%m%d%H%M%S)"
+cleanup() {
+  rm -rf "$work"
+  rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/finetune.vision/$version"
+}
+trap cleanup EXIT
+
+dotnet pack "$repo/src/FineTune.Vision/FineTune.Vision.csproj" -c Release -o "$work/feed" -p:Version="$version" --nologo -v q
+ls "$work/feed"
+test -f "$work/feed/FineTune.Vision.$version.nupkg"
+test -f "$work/feed/FineTune.Vision.$version.snupkg"
+contents=$(unzip -l "$work/feed/FineTune.Vision.$version.nupkg")
+for f in buildTransitive/FineTune.Vision.targets buildTransitive/ElfVersionNeedPatcher.cs lib/net10.0/FineTune.Vision.dll lib/net10.0/FineTune.Vision.xml lib/net8.0/FineTune.Vision.dll README.md; do
+  echo "$contents" | grep -q " $f$" || { echo "package lacks $f"; exit 1; }
+done
+
+mkdir -p "$work/app"
+cat > "$work/app/nuget.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <add key="local-finetune-vision" value="$work/feed" />
+  </packageSources>
+</configuration>
+XML
+cat > "$work/app/SmokeApp.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <Nullable>enable</Nullable>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="FineTune.Vision" Version="$version" />
+    <PackageReference Include="libtorch-cpu-linux-x64" Version="2.10.0" />
+  </ItemGroup>
+</Project>
+XML
+cat > "$work/app/Program.cs" <<'CS'
+using FineTune.Vision.Core;
+using TorchSharp;
+
+using var t = torch.arange(6, dtype: torch.float32).reshape(2, 3);
+using var s = t.sum();
+Console.WriteLine($"{TorchBackend.Describe()}; sum of arange(6) = {s.item<float>()}");
+CS
+(cd "$work/app" && dotnet build -c Release --nologo -v n 2>&1 | tee "$work/build.log" | grep -E "FineTune.Vision: |error [A-Z]+[0-9]+|Build succeeded" || true)
+grep -q "Build succeeded" "$work/build.log"
+out=$(cd "$work/app" && dotnet bin/Release/net10.0/SmokeApp.dll)
+echo "$out"
+echo "$out" | grep -q "sum of arange(6) = 15"
+echo "package smoke test: ok"

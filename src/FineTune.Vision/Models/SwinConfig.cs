@@ -1,0 +1,63 @@
+namespace FineTune.Vision.Models;
+
+/// <summary>
+/// <see cref="SwinTransformer"/> hyper-parameters, after timm <c>swin_transformer.SwinTransformer</c>.
+/// Defaults are Swin-T (patch 4, window 7, 224); as in timm, <see cref="ModelConfig.DropPathRate"/> defaults to 0.1.
+/// </summary>
+public sealed record SwinConfig : ModelConfig
+{
+    /// <summary>Creates the Swin-T defaults.</summary>
+    public SwinConfig()
+    {
+        PatchSize = 4;
+        EmbedDim = 96;
+        DropPathRate = 0.1;
+    }
+
+    /// <summary>timm <c>depths</c>: blocks per stage. <value>Default: 2, 2, 6, 2.</value></summary>
+    public IReadOnlyList<int> Depths { get; init; } = [2, 2, 6, 2];
+
+    /// <summary>timm <c>num_heads</c>: heads per stage. <value>Default: 3, 6, 12, 24.</value></summary>
+    public IReadOnlyList<int> NumHeads { get; init; } = [3, 6, 12, 24];
+
+    /// <summary>timm <c>window_size</c>. <value>Default: 7.</value></summary>
+    public int WindowSize { get; init; } = 7;
+
+    /// <summary>timm <c>global_pool</c> (<see cref="Models.GlobalPool.Avg"/> or None). <value>Default: Avg.</value></summary>
+    public GlobalPool GlobalPool { get; init; } = GlobalPool.Avg;
+
+    /// <summary>Width of the last stage: <c>embed_dim * 2^(stages - 1)</c>.</summary>
+    public int NumFeatures => EmbedDim << (Depths.Count - 1);
+
+    /// <inheritdoc />
+    public override string Family => "swin";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> OverrideKeys => [.. base.OverrideKeys, "depths", "num_heads", "window_size", "global_pool"];
+
+    /// <inheritdoc />
+    protected override ModelConfig? ApplyOverride(string key, string value) => key switch
+    {
+        "depths" => this with { Depths = ParseIntList(value) },
+        "num_heads" => this with { NumHeads = ParseIntList(value) },
+        "window_size" => this with { WindowSize = ParseInt(value) },
+        "global_pool" => this with { GlobalPool = ParsePool(value) },
+        _ => base.ApplyOverride(key, value),
+    };
+
+    /// <inheritdoc />
+    protected override void ValidateFamily(List<string> errors)
+    {
+        if (Depths.Count == 0 || Depths.Any(d => d <= 0)) errors.Add($"depths must be positive, one per stage (was {string.Join(",", Depths)}).");
+        if (NumHeads.Count != Depths.Count) errors.Add($"num_heads needs one entry per stage: {Depths.Count} (was {string.Join(",", NumHeads)}).");
+        if (WindowSize <= 0) errors.Add($"window_size must be > 0 (was {WindowSize}).");
+        if (GlobalPool == GlobalPool.Token) errors.Add("global_pool 'token' is not available for Swin (no class token); use avg.");
+        for (int i = 0; i < Math.Min(NumHeads.Count, Depths.Count); i++)
+        {
+            int dim = EmbedDim << i;
+            if (NumHeads[i] <= 0 || dim % NumHeads[i] != 0) errors.Add($"stage {i} width {dim} must be a positive multiple of num_heads {NumHeads[i]}.");
+        }
+        if (ImgSize > 0 && PatchSize > 0 && Depths.Count > 0 && (ImgSize / PatchSize) % (1 << (Depths.Count - 1)) != 0)
+            errors.Add($"patch grid {ImgSize / PatchSize} must be divisible by {1 << (Depths.Count - 1)} for {Depths.Count} stages.");
+    }
+}

@@ -1,0 +1,72 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FineTune.Vision.Models;
+
+/// <summary>
+/// Swin block (timm <c>swin_transformer.SwinTransformerBlock</c>) on NHWC maps: <c>norm1</c>, (shifted) window
+/// <c>attn</c>, <c>drop_path1</c>, <c>norm2</c>, <c>mlp</c>, <c>drop_path2</c>; the shifted-window mask is the
+/// non-persistent buffer <c>attn_mask</c>. Windows larger than the map shrink to it and stop shifting, as in timm.
+/// </summary>
+public sealed class SwinTransformerBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly LayerNorm norm1;
+    private readonly WindowAttention attn;
+    private readonly nn.Module<Tensor, Tensor> drop_path1;
+    private readonly LayerNorm norm2;
+    private readonly Mlp mlp;
+    private readonly nn.Module<Tensor, Tensor> drop_path2;
+    private readonly Tensor? attn_mask;
+
+    /// <summary>Creates the block for an input map of <paramref name="resolution"/> x <paramref name="resolution"/>.</summary>
+    public SwinTransformerBlock(int dim, int resolution, int numHeads, int windowSize, bool shift, double mlpRatio, bool qkvBias,
+        double projDrop, double attnDrop, double dropPath, Device? device = null) : base(nameof(SwinTransformerBlock))
+    {
+        WindowSize = Math.Min(windowSize, resolution);
+        ShiftSize = shift && resolution > windowSize ? windowSize / 2 : 0;
+        norm1 = nn.LayerNorm(dim, 1e-5, device: device);
+        attn = new WindowAttention(dim, numHeads, WindowSize, qkvBias, attnDrop, projDrop, device);
+        drop_path1 = dropPath > 0 ? new DropPath(dropPath) : nn.Identity();
+        norm2 = nn.LayerNorm(dim, 1e-5, device: device);
+        mlp = new Mlp(dim, (long)(dim * mlpRatio), projDrop, device);
+        drop_path2 = dropPath > 0 ? new DropPath(dropPath) : nn.Identity();
+        if (ShiftSize > 0)
+        {
+            attn_mask = SwinWindows.AttentionMask(resolution, WindowSize, ShiftSize, device);
+            register_buffer(nameof(attn_mask), attn_mask, persistent: false);
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>The effective window size.</summary>
+    public int WindowSize { get; }
+
+    /// <summary>The effective cyclic shift (0 for plain windows).</summary>
+    public int ShiftSize { get; }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x)
+    {
+        long b = x.shape[0], h = x.shape[1], w = x.shape[2], c = x.shape[3];
+        x = x + drop_path1.call(Attend(norm1.call(x)));
+        x = x.reshape(b, -1, c);
+        x = x + drop_path2.call(mlp.call(norm2.call(x)));
+        return x.reshape(b, h, w, c);
+    }
+
+    private Tensor Attend(Tensor x)
+    {
+        long h = x.shape[1], w = x.shape[2], c = x.shape[3];
+        int ws = WindowSize, s = ShiftSize;
+        var shifted = s > 0 ? roll(x, [-s, -s], [1, 2]) : x;
+        long padH = (ws - (h % ws)) % ws, padW = (ws - (w % ws)) % ws;
+        if (padH > 0 || padW > 0) shifted = nn.functional.pad(shifted, [0, 0, 0, padW, 0, padH]);
+        long hp = shifted.shape[1], wp = shifted.shape[2];
+        var windows = SwinWindows.Partition(shifted, ws).view(-1, ws * ws, c);
+        var attended = attn.call(windows, attn_mask).view(-1, ws, ws, c);
+        var merged = SwinWindows.Reverse(attended, ws, hp, wp);
+        if (padH > 0 || padW > 0) merged = merged.narrow(1, 0, h).narrow(2, 0, w).contiguous();
+        return s > 0 ? roll(merged, [s, s], [1, 2]) : merged;
+    }
+}

@@ -1,0 +1,70 @@
+using FineTune.Vision.Imaging;
+
+namespace FineTune.Vision.Transforms;
+
+/// <summary>Applies one <see cref="AugmentOp"/> with a resolved argument; consumes its input image.</summary>
+internal static class AugmentOpRunner
+{
+    public static bool IsGeometric(AugmentOp op) =>
+        op is AugmentOp.Rotate or AugmentOp.ShearX or AugmentOp.ShearY or AugmentOp.TranslateX or AugmentOp.TranslateY;
+
+    /// <summary>Checks that a warp can use <paramref name="interpolation"/>, naming the option at fault.</summary>
+    public static string? CheckInterpolation(Interpolation interpolation, string option) =>
+        interpolation is Interpolation.Nearest or Interpolation.Bilinear
+            ? null
+            : $"{option} must be Nearest or Bilinear (was {interpolation}): the affine warps behind rotate, shear and translate support only those.";
+
+    /// <summary>torchvision's step: the magnitude of bin <paramref name="bin"/>, negated when signed and a draw ≤ ½, then the op.</summary>
+    public static RgbImage ApplyAtBin(RgbImage image, AugmentOpSpec spec, int bin, int numBins, Random rng,
+                                      Interpolation interpolation, RgbColor fill)
+    {
+        double arg = 0;
+        if (spec.HasArgument)
+        {
+            bool negate = spec.Signed && rng.NextDouble() <= 0.5;
+            arg = spec.ArgumentAtBin(bin, numBins, image.Width, image.Height, negate);
+        }
+        return Apply(image, spec.Op, arg, interpolation, fill);
+    }
+
+    public static RgbImage Apply(RgbImage image, AugmentOp op, double arg, Interpolation interpolation, RgbColor fill)
+    {
+        if (IsGeometric(op)) return Warp(image, op, arg, interpolation, fill);
+        switch (op)
+        {
+            case AugmentOp.Identity: break;
+            case AugmentOp.AutoContrast: ColorOps.AutoContrast(image); break;
+            case AugmentOp.Equalize: ColorOps.Equalize(image); break;
+            case AugmentOp.Invert: ColorOps.Invert(image); break;
+            case AugmentOp.Posterize: ColorOps.Posterize(image, (int)Math.Clamp(arg, 0, 8)); break;
+            case AugmentOp.Solarize: ColorOps.Solarize(image, arg); break;
+            case AugmentOp.SolarizeAdd: ColorOps.SolarizeAdd(image, (int)arg); break;
+            case AugmentOp.Color: ColorOps.Color(image, arg); break;
+            case AugmentOp.Contrast: ColorOps.Contrast(image, arg); break;
+            case AugmentOp.Brightness: ColorOps.Brightness(image, arg); break;
+            case AugmentOp.Sharpness: ColorOps.Sharpness(image, arg); break;
+            default: throw new ArgumentOutOfRangeException(nameof(op), op, "Not an augmentation op.");
+        }
+        return image;
+    }
+
+    private static RgbImage Warp(RgbImage image, AugmentOp op, double arg, Interpolation interpolation, RgbColor fill)
+    {
+        try
+        {
+            if (op == AugmentOp.Rotate) return AffineWarp.Rotate(image, arg, interpolation, fill);
+            AffineMatrix m = op switch
+            {
+                AugmentOp.ShearX => new AffineMatrix(1, arg, 0, 0, 1, 0),
+                AugmentOp.ShearY => new AffineMatrix(1, 0, 0, arg, 1, 0),
+                AugmentOp.TranslateX => new AffineMatrix(1, 0, -arg, 0, 1, 0),
+                _ => new AffineMatrix(1, 0, 0, 0, 1, -arg),
+            };
+            return AffineWarp.Transform(image, m, image.Width, image.Height, interpolation, fill);
+        }
+        finally
+        {
+            image.Dispose();
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Text;
+using TorchSharp;
+
+namespace FineTune.Vision.Weights.Pickle;
+
+/// <summary>
+/// The only Python names a state dict pickle may refer to, each interpreted here (never imported or called):
+/// <c>collections.OrderedDict</c>, <c>torch._utils._rebuild_tensor(_v2)</c>, <c>torch._utils._rebuild_parameter(_with_state)</c>,
+/// the <c>torch.*Storage</c> classes and <c>_codecs.encode</c> (how protocol 2 spells bytes).
+/// Per torch/serialization.py and torch/_utils.py. Every other name throws <see cref="UnsafeCheckpointException"/>.
+/// </summary>
+internal sealed class TorchPickleGlobals(string path)
+{
+    private static readonly Dictionary<string, (torch.ScalarType DType, int Size)> Storages = new(StringComparer.Ordinal)
+    {
+        ["DoubleStorage"] = (torch.ScalarType.Float64, 8),
+        ["FloatStorage"] = (torch.ScalarType.Float32, 4),
+        ["HalfStorage"] = (torch.ScalarType.Float16, 2),
+        ["BFloat16Storage"] = (torch.ScalarType.BFloat16, 2),
+        ["LongStorage"] = (torch.ScalarType.Int64, 8),
+        ["IntStorage"] = (torch.ScalarType.Int32, 4),
+        ["ShortStorage"] = (torch.ScalarType.Int16, 2),
+        ["CharStorage"] = (torch.ScalarType.Int8, 1),
+        ["ByteStorage"] = (torch.ScalarType.Byte, 1),
+        ["BoolStorage"] = (torch.ScalarType.Bool, 1),
+        ["UntypedStorage"] = (torch.ScalarType.Byte, 1),
+    };
+
+    private static readonly HashSet<string> Callables = new(StringComparer.Ordinal)
+    {
+        "collections.OrderedDict",
+        "torch._utils._rebuild_tensor",
+        "torch._utils._rebuild_tensor_v2",
+        "torch._utils._rebuild_parameter",
+        "torch._utils._rebuild_parameter_with_state",
+        "_codecs.encode",
+    };
+
+    private readonly Dictionary<string, StorageRef> _storages = new(StringComparer.Ordinal);
+
+    /// <summary>Resolves GLOBAL/STACK_GLOBAL; refuses anything not listed, before it could be used.</summary>
+    public object Find(string module, string name)
+    {
+        string full = $"{module}.{name}";
+        if (Callables.Contains(full))
+        {
+            return new PyGlobal(module, name);
+        }
+        if ((module == "torch" || module == "torch.storage") && Storages.TryGetValue(name, out var s))
+        {
+            return new StorageType(name, s.DType, s.Size);
+        }
+        throw new UnsafeCheckpointException(path, full);
+    }
+
+    /// <summary>REDUCE/NEWOBJ: applies an allowed callable to its arguments, by interpretation.</summary>
+    public object? Call(object? callable, PyTuple args)
+    {
+        if (callable is not PyGlobal g)
+        {
+            throw Error($"a call of a {callable?.GetType().Name ?? "None"} value, which is not an allowed callable");
+        }
+        switch (g.ToString())
+        {
+            case "collections.OrderedDict":
+                return MakeOrderedDict(args);
+            case "torch._utils._rebuild_tensor":
+            case "torch._utils._rebuild_tensor_v2":
+                return RebuildTensor(args);
+            case "torch._utils._rebuild_parameter":
+            case "torch._utils._rebuild_parameter_with_state":
+                return args.Count >= 1 && args[0] is TensorRef data ? data : throw Error($"{g} without a tensor argument");
+            default:
+                return args.Count >= 1 && args[0] is string text
+                    ? Encoding.Latin1.GetBytes(text)
+                    : throw Error("_codecs.encode without a string argument");
+        }
+    }
+
+    /// <summary>BUILD: state on an OrderedDict (its <c>_metadata</c>) or a tensor is dropped; anything else is refused.</summary>
+    public void Build(object? target, object? state)
+    {
+        if (target is not (PyDict or TensorRef))
+        {
+            throw Error($"BUILD on a {target?.GetType().Name ?? "None"} value");
+        }
+    }
+
+    /// <summary>BINPERSID: <c>('storage', storage_type, key, location, numel)</c> as written by torch.save.</summary>
+    public StorageRef PersistentLoad(object? pid)
+    {
+        if (pid is not PyTuple { Count: 5 } t || t[0] as string != "storage" || t[1] is not StorageType type
+            || t[2] is not string key || t[4] is not long numel || numel < 0)
+        {
+            throw Error("a persistent id that is not ('storage', torch.XStorage, key, location, numel)");
+        }
+        if (_storages.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+        var storage = new StorageRef(key, type, numel, t[3] as string ?? "cpu");
+        _storages[key] = storage;
+        return storage;
+    }
+
+    private PyDict MakeOrderedDict(PyTuple args)
+    {
+        var dict = new PyDict();
+        if (args.Count == 1 && args[0] is List<object?> pairs)
+        {
+            foreach (var pair in pairs)
+            {
+                if (pair is not PyTuple { Count: 2 } kv || kv[0] is null)
+                {
+                    throw Error("OrderedDict(items) with an item that is not a (key, value) pair");
+                }
+                dict.Set(kv[0]!, kv[1]);
+            }
+        }
+        else if (args.Count != 0)
+        {
+            throw Error($"OrderedDict called with {args.Count} arguments");
+        }
+        return dict;
+    }
+
+    private TensorRef RebuildTensor(PyTuple args)
+    {
+        if (args.Count < 4 || args[0] is not StorageRef storage || args[1] is not long offset
+            || args[2] is not PyTuple size || args[3] is not PyTuple stride || size.Count != stride.Count)
+        {
+            throw Error("_rebuild_tensor_v2 with arguments other than (storage, offset, size, stride, ...)");
+        }
+        return new TensorRef(storage, offset, ToLongs(size), ToLongs(stride));
+    }
+
+    private long[] ToLongs(PyTuple tuple) =>
+        tuple.Items.Select(x => x is long v ? v : throw Error("a tensor size or stride that is not an integer")).ToArray();
+
+    private WeightsFormatException Error(string problem) =>
+        new(path, null, $"the pickle (data.pkl) holds {problem}; only state dicts of tensors can be read.");
+}

@@ -1,0 +1,203 @@
+using System.IO.Compression;
+using FineTune.Vision.Weights.Pickle;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FineTune.Vision.Weights;
+
+/// <summary>
+/// Reads the zip format of <c>torch.save</c> (<c>.pth</c>, <c>.pt</c>, <c>.bin</c>) through a restricted
+/// unpickler: state dicts of tensors (any storage dtype, strided and offset views, shared storages) inside plain
+/// or nested containers. It never imports or calls Python globals: any name beyond tensors, storages and
+/// OrderedDict is refused with <see cref="UnsafeCheckpointException"/>.
+/// </summary>
+public static class PyTorchCheckpoint
+{
+    private const long MaxPickleBytes = 1L << 30;
+
+    /// <summary>Reads the state dict of a checkpoint onto the CPU.</summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="options">Which container to read in a nested checkpoint; null for automatic.</param>
+    /// <returns>The tensors, in pickle order; <see cref="StateDict.ContainerPath"/> says which container was used.</returns>
+    /// <exception cref="UnsafeCheckpointException">The pickle refers to a global outside the allowed set.</exception>
+    /// <exception cref="WeightsFormatException">The file is not a torch zip checkpoint, or is truncated or malformed.</exception>
+    public static StateDict Load(string path, CheckpointReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= new CheckpointReadOptions();
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var zip = OpenZip(path, file);
+        var (prefix, pickle) = FindPickle(path, zip);
+        CheckByteOrder(path, zip, prefix);
+        object? root = new RestrictedUnpickler(path, ReadEntry(path, pickle)).Load();
+        var notes = new List<string>();
+        var (refs, container) = CheckpointContainer.Select(path, root, options, notes);
+        var result = new StateDict { SourcePath = path, Format = WeightsFormat.PyTorchZip, ContainerPath = container };
+        foreach (var note in notes)
+        {
+            result.Notes.Add(note);
+        }
+        var storages = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var (key, tensorRef) in refs)
+            {
+                result.Add(key, Materialize(path, zip, prefix, key, tensorRef, storages, file.Length));
+            }
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (var storage in storages.Values)
+            {
+                storage.Dispose();
+            }
+        }
+        return result;
+    }
+
+    private static ZipArchive OpenZip(string path, FileStream file)
+    {
+        try
+        {
+            return new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new WeightsFormatException(path, null, $"not a readable zip archive ({e.Message}); the file is truncated or " +
+                "not a torch.save checkpoint of PyTorch 1.6 or later.", e);
+        }
+    }
+
+    private static (string Prefix, ZipArchiveEntry Pickle) FindPickle(string path, ZipArchive zip)
+    {
+        var pickle = zip.Entries.Where(e => e.FullName == "data.pkl" || e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal))
+            .OrderBy(e => e.FullName.Length).FirstOrDefault();
+        if (pickle is null)
+        {
+            bool script = zip.Entries.Any(e => e.FullName.EndsWith("constants.pkl", StringComparison.Ordinal));
+            throw new WeightsFormatException(path, null, script
+                ? "this is a TorchScript archive (torch.jit.save), not a state dict; in Python, save model.state_dict() with torch.save."
+                : "the zip holds no data.pkl, so it is not a torch.save checkpoint.");
+        }
+        return (pickle.FullName[..^"data.pkl".Length], pickle);
+    }
+
+    private static void CheckByteOrder(string path, ZipArchive zip, string prefix)
+    {
+        var entry = zip.GetEntry(prefix + "byteorder");
+        if (entry is not null && entry.Length < 16 && System.Text.Encoding.ASCII.GetString(ReadEntry(path, entry)).Trim() == "big")
+        {
+            throw new WeightsFormatException(path, null, "the checkpoint was saved on a big-endian machine; re-save it on a little-endian one.");
+        }
+    }
+
+    private static byte[] ReadEntry(string path, ZipArchiveEntry entry)
+    {
+        if (entry.Length > MaxPickleBytes)
+        {
+            throw new WeightsFormatException(path, null, $"'{entry.FullName}' claims {entry.Length} bytes, more than the {MaxPickleBytes}-byte limit.");
+        }
+        var bytes = new byte[entry.Length];
+        try
+        {
+            using var stream = entry.Open();
+            stream.ReadExactly(bytes);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+        {
+            throw new WeightsFormatException(path, null, $"'{entry.FullName}' cannot be read ({e.Message}); the file is truncated or corrupt.", e);
+        }
+        return bytes;
+    }
+
+    private static Tensor Materialize(string path, ZipArchive zip, string prefix, string key, TensorRef t,
+        Dictionary<string, Tensor> storages, long fileLength)
+    {
+        CheckView(path, key, t);
+        if (!storages.TryGetValue(t.Storage.Key, out var storage))
+        {
+            storage = ReadStorage(path, zip, prefix, key, t.Storage, fileLength);
+            storages[t.Storage.Key] = storage;
+        }
+        long numel = t.Size.Aggregate(1L, (a, b) => a * b);
+        if (t.Offset == 0 && numel == t.Storage.Numel && IsContiguous(t.Size, t.Stride))
+        {
+            return storage.view(t.Size).DetachFromDisposeScope();
+        }
+        using var view = storage.as_strided(t.Size, t.Stride, t.Offset);
+        return view.clone().DetachFromDisposeScope();
+    }
+
+    private static void CheckView(string path, string key, TensorRef t)
+    {
+        if (t.Offset < 0 || t.Size.Any(s => s < 0) || t.Stride.Any(s => s < 0))
+        {
+            throw new WeightsFormatException(path, key, $"negative offset, size or stride (offset {t.Offset}, size [{string.Join(", ", t.Size)}], stride [{string.Join(", ", t.Stride)}]).");
+        }
+        if (t.Size.Any(s => s == 0))
+        {
+            return;
+        }
+        long last = t.Offset;
+        try
+        {
+            for (int i = 0; i < t.Size.Length; i++)
+            {
+                last = checked(last + (t.Size[i] - 1) * t.Stride[i]);
+            }
+        }
+        catch (OverflowException)
+        {
+            last = long.MaxValue;
+        }
+        if (last >= t.Storage.Numel)
+        {
+            throw new WeightsFormatException(path, key, $"the view (offset {t.Offset}, size [{string.Join(", ", t.Size)}], stride " +
+                $"[{string.Join(", ", t.Stride)}]) reaches element {last} of a {t.Storage.Numel}-element storage.");
+        }
+    }
+
+    private static Tensor ReadStorage(string path, ZipArchive zip, string prefix, string key, StorageRef s, long fileLength)
+    {
+        string name = $"{prefix}data/{s.Key}";
+        var entry = zip.GetEntry(name)
+            ?? throw new WeightsFormatException(path, key, $"its storage '{name}' is missing from the zip (file truncated?).");
+        long bytes = s.Numel > long.MaxValue / s.Type.ElementSize ? long.MaxValue : s.Numel * s.Type.ElementSize;
+        if (entry.Length < bytes || entry.CompressedLength > fileLength || bytes / 1100 > entry.CompressedLength)
+        {
+            throw new WeightsFormatException(path, key, $"its storage '{name}' should hold {s.Numel} x {s.Type.Name} = {bytes} bytes " +
+                $"but the zip entry has {entry.Length} ({entry.CompressedLength} stored); the file is truncated or corrupt.");
+        }
+        var tensor = NativeBytes.Empty([s.Numel], s.Type.DType);
+        try
+        {
+            using var stream = entry.Open();
+            NativeBytes.Visit(tensor, (span, _) => stream.ReadExactly(span));
+            return tensor;
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+        {
+            tensor.Dispose();
+            throw new WeightsFormatException(path, key, $"its storage '{name}' cannot be read ({e.Message}); the file is truncated or corrupt.", e);
+        }
+    }
+
+    private static bool IsContiguous(long[] size, long[] stride)
+    {
+        long expected = 1;
+        for (int i = size.Length - 1; i >= 0; i--)
+        {
+            if (size[i] != 1 && stride[i] != expected)
+            {
+                return false;
+            }
+            expected *= size[i];
+        }
+        return true;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Buffers.Binary;
+
+namespace FineTune.Vision.Weights;
+
+/// <summary>Opens a weights file of either format, detected from its first bytes (not its extension).</summary>
+public static class WeightsFile
+{
+    /// <summary>Detects the container format from the file's content.</summary>
+    /// <exception cref="WeightsFormatException">The content is neither format; the message says what it looks like.</exception>
+    public static WeightsFormat DetectFormat(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        Span<byte> head = stackalloc byte[9];
+        int read;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16))
+        {
+            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        if (read >= 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4)
+        {
+            return WeightsFormat.PyTorchZip;
+        }
+        if (read >= 2 && head[0] == 0x80 && head[1] <= 5)
+        {
+            throw new WeightsFormatException(path, null, "this is the legacy (pre-1.6, non-zip) torch.save format, which is not " +
+                "supported; in Python re-save it with torch.save(torch.load(path), new_path) (zip by default) or as safetensors.");
+        }
+        if (read == 9 && head[8] == (byte)'{' && BinaryPrimitives.ReadUInt64LittleEndian(head) > 0)
+        {
+            return WeightsFormat.SafeTensors;
+        }
+        throw new WeightsFormatException(path, null, read < 9
+            ? $"the file has only {read} bytes: it is empty or truncated."
+            : "neither a safetensors file (8-byte length, then '{') nor a torch.save zip ('PK'); supported formats: .safetensors, .pth/.pt/.bin.");
+    }
+
+    /// <summary>Reads every tensor of a safetensors file or torch.save checkpoint onto the CPU.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">Container choice for nested PyTorch checkpoints; ignored for safetensors.</param>
+    public static StateDict Load(string path, CheckpointReadOptions? options = null) => DetectFormat(path) switch
+    {
+        WeightsFormat.SafeTensors => SafeTensors.Load(path),
+        _ => PyTorchCheckpoint.Load(path, options),
+    };
+}
