@@ -53,6 +53,6 @@ public class ComposeTests
         Assert.True(TransformFixtures.SamePixels(expected, actual));
         using RgbImage gray = new Grayscale().Apply(source.Clone(), new Random(0));
         Assert.Equal(gray.Pixels[0], gray.Pixels[1]);
-        Assert.Equal(ColorAdjust.Luma(source.Pixels[0], source.Pixels[1], source.Pixels[2]), gray.Pixels[2]);
+        Assert.Equal(ColorOps.Luma(source.Pixels[0], source.Pixels[1], source.Pixels[2]), gray.Pixels[2]);
     }
 }
