@@ -1,3 +1,5 @@
+using FineTune.Vision.Imaging;
+
 namespace FineTune.Vision.Transforms;
 
 /// <summary>
@@ -52,5 +54,22 @@ public static class Presets
     {
         options ??= new TrainPresetOptions();
         return TrainBuilder(options).BuildEncoder(options.Size, options.Size, options.Normalization, tensorTransforms);
+    }
+
+    /// <summary>
+    /// The training pipeline of the Tiny ImageNet recipe (small images upscaled to the model's size): Resize to
+    /// <paramref name="size"/>×<paramref name="size"/> bicubic (no crop), horizontal flip (p 0.5), <paramref name="policy"/>
+    /// (default torchvision's RandAugment(2, 9)), ToTensor + <paramref name="normalization"/> (default ImageNet), then
+    /// RandomErasing with probability <paramref name="erasing"/> (torchvision's defaults: area 0.02–1/3, aspect 0.3–3.3, zeros).
+    /// </summary>
+    public static SampleEncoder UpscaleAugment(int size = 384, double erasing = 0.25, ITransform? policy = null, Normalization? normalization = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        var builder = new ComposeBuilder()
+            .Resize(size, size, Interpolation.Bicubic)
+            .RandomHorizontalFlip()
+            .Add(policy ?? new TorchvisionRandAugment());
+        ISampleTensorTransform[] tensor = erasing > 0 ? [new RandomErasing(erasing)] : [];
+        return builder.BuildEncoder(size, size, normalization ?? Normalization.ImageNet, tensor);
     }
 }
