@@ -52,6 +52,31 @@ public sealed class TimmPeerParityTests
         AssertClose(expected["logits"], model.call(input["input"]), $"{caseName} forward");
     }
 
+    [Theory]
+    [InlineData("vit_token")]
+    [InlineData("vit_reg_avg_ls")]
+    [InlineData("vit_nocls_avg")]
+    [InlineData("deit_distilled")]
+    [InlineData("beit_relpos_avg")]
+    [InlineData("beit_abs_token")]
+    [InlineData("cait")]
+    [InlineData("swin")]
+    [InlineData("swin_pad")]
+    public void State_dict_keys_and_shapes_equal_the_timm_peers(string caseName)
+    {
+        var c = Cases.Value[caseName];
+        using var model = ModelRegistry.Create(c.Model, c.Overrides);
+        AssertSameKeysAndShapes(c.Weights, model, caseName);
+    }
+
+    [Fact]
+    public void Init_values_zero_adds_no_layer_scale_as_in_timm()
+    {
+        var c = Cases.Value["vit_token"];
+        using var model = ModelRegistry.Create(c.Model, new Dictionary<string, string>(c.Overrides) { ["init_values"] = "0" });
+        AssertSameKeysAndShapes(c.Weights, model, "vit_token with init_values=0");
+    }
+
     [Fact]
     public void Distilled_deit_heads_match_the_timm_peer_before_averaging()
     {
@@ -74,10 +99,13 @@ public sealed class TimmPeerParityTests
     {
         var cases = Cases.Value.Values.ToList();
         Assert.Equal(["beit", "cait", "deit", "swin", "vit"], cases.Select(c => c.Family).Distinct().Order(StringComparer.Ordinal));
-        var tested = typeof(TimmPeerParityTests).GetMethod(nameof(Features_and_logits_match_the_timm_peer))!
-            .GetCustomAttributes(typeof(InlineDataAttribute), false).Cast<InlineDataAttribute>()
-            .Select(a => (string)a.GetData(null!).Single()[0]);
-        Assert.Equal(cases.Select(c => c.Case).Order(StringComparer.Ordinal), tested.Order(StringComparer.Ordinal));
+        foreach (string method in new[] { nameof(Features_and_logits_match_the_timm_peer), nameof(State_dict_keys_and_shapes_equal_the_timm_peers) })
+        {
+            var tested = typeof(TimmPeerParityTests).GetMethod(method)!
+                .GetCustomAttributes(typeof(InlineDataAttribute), false).Cast<InlineDataAttribute>()
+                .Select(a => (string)a.GetData(null!).Single()[0]);
+            Assert.Equal(cases.Select(c => c.Case).Order(StringComparer.Ordinal), tested.Order(StringComparer.Ordinal));
+        }
     }
 
     private static VisionModel LoadStrict(ParityCase c, out LoadReport report)
@@ -94,6 +122,17 @@ public sealed class TimmPeerParityTests
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The model's state_dict (parameters and persistent buffers) has exactly the peer's keys and shapes.</summary>
+    private static void AssertSameKeysAndShapes(string weightsFile, VisionModel model, string what)
+    {
+        var expected = SafeTensors.ReadHeader(Path.Combine(Dir, weightsFile)).Tensors
+            .ToDictionary(t => t.Name, t => string.Join(",", t.Shape), StringComparer.Ordinal);
+        var actual = model.state_dict().ToDictionary(kv => kv.Key, kv => string.Join(",", kv.Value.shape), StringComparer.Ordinal);
+        Assert.True(expected.Count == actual.Count && expected.All(kv => actual.TryGetValue(kv.Key, out var s) && s == kv.Value),
+            $"{what}: only in the model: [{string.Join(", ", actual.Except(expected).Select(kv => $"{kv.Key} ({kv.Value})"))}]; " +
+            $"only in timm: [{string.Join(", ", expected.Except(actual).Select(kv => $"{kv.Key} ({kv.Value})"))}]");
     }
 
     private static void AssertClose(Tensor expected, Tensor actual, string what)
