@@ -65,7 +65,7 @@ public static class LayerParameterGroups
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         if (count == 1) return [1.0];
         double step = Math.Pow(hi / lo, 1.0 / (count - 1));
-        return Enumerable.Range(0, count).Select(i => lo * Math.Pow(step, i) / hi).ToArray();
+        return Enumerable.Range(0, count).Select(i => i == count - 1 ? 1.0 : lo * Math.Pow(step, i) / hi).ToArray();
     }
 
     private static List<ParameterGroupSpec> Build(IVisionModel model, ParameterGroupOptions? options, Func<int, double[]> scalesFor)
