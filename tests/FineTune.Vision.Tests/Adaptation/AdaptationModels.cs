@@ -1,0 +1,45 @@
+using FineTune.Vision.Models;
+using FineTune.Vision.Tests.Models;
+using static TorchSharp.torch;
+
+namespace FineTune.Vision.Tests.Adaptation;
+
+/// <summary>Tiny models of the five families and helpers shared by the Adaptation tests.</summary>
+internal static class AdaptationModels
+{
+    public static readonly string[] Families = ["vit", "deit", "beit", "swin", "cait"];
+
+    public static IVisionModel Create(string family, int seed = 0)
+    {
+        manual_seed(seed);
+        return family switch
+        {
+            "vit" => new VisionTransformer(TinyModels.Vit),
+            "deit" => new VisionTransformerDistilled(TinyModels.Vit),
+            "beit" => new Beit(TinyModels.Beit),
+            "swin" => new SwinTransformer(TinyModels.Swin),
+            "cait" => new Cait(TinyModels.Cait with { DepthTokenOnly = 1 }),
+            _ => throw new ArgumentException(family),
+        };
+    }
+
+    public static Tensor Input(int batch = 2, int seed = 1)
+    {
+        manual_seed(seed);
+        return randn(batch, 3, 32, 32);
+    }
+
+    public static Tensor Logits(IVisionModel model, Tensor x)
+    {
+        using var _ = no_grad();
+        model.Module.eval();
+        return model.Module.call(x);
+    }
+}
+
+/// <summary>Conversion of the Adaptation layer's group specs to the Optim layer's groups.</summary>
+internal static class GroupConversion
+{
+    public static IReadOnlyList<FineTune.Vision.Optim.ParameterGroup> ToOptim(this IEnumerable<FineTune.Vision.Adaptation.ParameterGroupSpec> specs) =>
+        specs.Select(s => new FineTune.Vision.Optim.ParameterGroup(s.Name, s.Parameters, s.WeightDecay, s.LrScale)).ToList();
+}
