@@ -17,7 +17,7 @@ public static class LayerParameterGroups
     /// rate and the stem at <c>decay^(n−1)</c> of it.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="decay"/> is not in (0, 1].</exception>
-    public static IReadOnlyList<ParameterGroupSpec> LayerDecay(IVisionModel model, double decay, ParameterGroupOptions? options = null)
+    public static IReadOnlyList<ParameterGroup> LayerDecay(IVisionModel model, double decay, ParameterGroupOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(decay);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(decay, 1.0);
@@ -29,7 +29,7 @@ public static class LayerParameterGroups
     /// <paramref name="hi"/> for the head; scales are rate / <paramref name="hi"/> (set the optimizer's rate to hi).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A rate is not positive, or lo > hi.</exception>
-    public static IReadOnlyList<ParameterGroupSpec> Discriminative(IVisionModel model, double lo, double hi, ParameterGroupOptions? options = null)
+    public static IReadOnlyList<ParameterGroup> Discriminative(IVisionModel model, double lo, double hi, ParameterGroupOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(lo);
         ArgumentOutOfRangeException.ThrowIfLessThan(hi, lo);
@@ -37,12 +37,12 @@ public static class LayerParameterGroups
     }
 
     /// <summary>fastai's <c>slice(hi)</c>: every group but the head at a tenth of the head's rate.</summary>
-    public static IReadOnlyList<ParameterGroupSpec> Discriminative(IVisionModel model, ParameterGroupOptions? options = null) =>
+    public static IReadOnlyList<ParameterGroup> Discriminative(IVisionModel model, ParameterGroupOptions? options = null) =>
         Build(model, options, n => Enumerable.Range(0, n).Select(i => i == n - 1 ? 1.0 : 0.1).ToArray());
 
     /// <summary>Explicit scales, one per layer group (lowest first).</summary>
     /// <exception cref="ArgumentException">The number of scales differs from the number of groups, or a scale is negative.</exception>
-    public static IReadOnlyList<ParameterGroupSpec> PerGroup(IVisionModel model, IReadOnlyList<double> lrScales, ParameterGroupOptions? options = null)
+    public static IReadOnlyList<ParameterGroup> PerGroup(IVisionModel model, IReadOnlyList<double> lrScales, ParameterGroupOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(lrScales);
         if (lrScales.Any(s => s < 0 || double.IsNaN(s)))
@@ -52,7 +52,7 @@ public static class LayerParameterGroups
     }
 
     /// <summary>One group per layer group at scale 1 (a plain decay/no-decay split that keeps the layer names).</summary>
-    public static IReadOnlyList<ParameterGroupSpec> Uniform(IVisionModel model, ParameterGroupOptions? options = null) =>
+    public static IReadOnlyList<ParameterGroup> Uniform(IVisionModel model, ParameterGroupOptions? options = null) =>
         Build(model, options, n => Enumerable.Repeat(1.0, n).ToArray());
 
     /// <summary><c>decay^(n − 1 − i)</c> for i in 0..n−1.</summary>
@@ -68,7 +68,7 @@ public static class LayerParameterGroups
         return Enumerable.Range(0, count).Select(i => i == count - 1 ? 1.0 : lo * Math.Pow(step, i) / hi).ToArray();
     }
 
-    private static List<ParameterGroupSpec> Build(IVisionModel model, ParameterGroupOptions? options, Func<int, double[]> scalesFor)
+    private static List<ParameterGroup> Build(IVisionModel model, ParameterGroupOptions? options, Func<int, double[]> scalesFor)
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new ParameterGroupOptions();
@@ -76,19 +76,19 @@ public static class LayerParameterGroups
         var layers = options.Groups ?? model.LayerGroups;
         double[] scales = scalesFor(layers.Count);
         var named = model.Module.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
-        var noDecay = new HashSet<string>(model.NoWeightDecay, StringComparer.Ordinal);
-        var result = new List<ParameterGroupSpec>();
+        var noDecay = new HashSet<string>(model.NoWeightDecay.Concat(options.NoWeightDecay), StringComparer.Ordinal);
+        var result = new List<ParameterGroup>();
         for (int i = 0; i < layers.Count; i++)
         {
             List<(string, Parameter)> decay = [], exempt = [];
             foreach (string name in layers[i].ParameterNames)
             {
                 if (!named.TryGetValue(name, out var p) || (!options.IncludeFrozen && !p.requires_grad)) continue;
-                bool skip = p.dim() <= 1 || noDecay.Contains(name) || options.NoWeightDecay.Any(s => name == s || name.EndsWith("." + s, StringComparison.Ordinal));
+                bool skip = ParameterGroups.IsExemptFromDecay(name, p, noDecay);
                 (skip ? exempt : decay).Add((name, p));
             }
-            if (decay.Count > 0) result.Add(new ParameterGroupSpec(layers[i].Name, decay, options.WeightDecay, scales[i], i));
-            if (exempt.Count > 0) result.Add(new ParameterGroupSpec(layers[i].Name + "/no_decay", exempt, 0.0, scales[i], i));
+            if (decay.Count > 0) result.Add(new ParameterGroup(layers[i].Name, decay, options.WeightDecay, scales[i], i));
+            if (exempt.Count > 0) result.Add(new ParameterGroup(layers[i].Name + "/no_decay", exempt, 0.0, scales[i], i));
         }
         return result;
     }

@@ -1,3 +1,4 @@
+using FineTune.Vision.Adaptation;
 namespace FineTune.Vision.Optim;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using FineTune.Vision.Adaptation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

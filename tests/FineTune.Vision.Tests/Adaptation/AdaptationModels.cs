@@ -36,10 +36,3 @@ internal static class AdaptationModels
         return model.Module.call(x);
     }
 }
-
-/// <summary>Conversion of the Adaptation layer's group specs to the Optim layer's groups.</summary>
-internal static class GroupConversion
-{
-    public static IReadOnlyList<FineTune.Vision.Optim.ParameterGroup> ToOptim(this IEnumerable<FineTune.Vision.Adaptation.ParameterGroupSpec> specs) =>
-        specs.Select(s => new FineTune.Vision.Optim.ParameterGroup(s.Name, s.Parameters, s.WeightDecay, s.LrScale)).ToList();
-}

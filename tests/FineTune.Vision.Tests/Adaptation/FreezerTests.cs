@@ -74,7 +74,7 @@ public sealed class FreezerTests
         freezer.HeadOnly();
         var specs = LayerParameterGroups.Discriminative(model, 1e-3, 1e-2, new ParameterGroupOptions { IncludeFrozen = true });
         Assert.True(specs.Single(s => s.Name == "blocks.0").IsIdle);
-        using var opt = Optimizers.Create(Optimizers.Sgd(0.5, momentum: 0.9), specs.ToOptim());
+        using var opt = Optimizers.Create(Optimizers.Sgd(0.5, momentum: 0.9), specs);
         var w = model.Module.named_parameters().Single(p => p.name == "blocks.0.mlp.fc1.weight").parameter;
         var start = w.detach().clone();
         Step(model, opt);

@@ -100,7 +100,7 @@ public sealed class LoraTests : IDisposable
         Assert.Equal(adapters.Parameters.Sum(p => p.Parameter.numel()), report.Trainable);
         Assert.True(report.Percent < 10, report.ToString());
         var specs = LayerParameterGroups.Uniform(model, new ParameterGroupOptions { IncludeFrozen = true });
-        using var opt = Optimizers.Create(Optimizers.AdamW(1e-2), specs.ToOptim());
+        using var opt = Optimizers.Create(Optimizers.AdamW(1e-2), specs);
         var before = model.Module.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
         model.Module.train();
         var loss = nn.functional.cross_entropy(model.Module.call(AdaptationModels.Input(4)), tensor(new long[] { 0, 1, 2, 3 }));

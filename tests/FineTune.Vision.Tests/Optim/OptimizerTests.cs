@@ -1,3 +1,4 @@
+using FineTune.Vision.Adaptation;
 using FineTune.Vision.Optim;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,6 +1,6 @@
 using TorchSharp.Modules;
 
-namespace FineTune.Vision.Optim;
+namespace FineTune.Vision.Adaptation;
 
 /// <summary>
 /// Builds parameter groups as timm's <c>param_groups_weight_decay</c> does: no weight decay on 1-D parameters (norm
@@ -25,7 +25,7 @@ public static class ParameterGroups
         foreach (var (name, p) in parameters)
         {
             if (!includeFrozen && !p.requires_grad) continue;
-            bool exempt = p.dim() <= 1 || name.EndsWith(".bias", StringComparison.Ordinal) || IsListed(name, skip);
+            bool exempt = IsExemptFromDecay(name, p, skip);
             (exempt ? noDecay : decay).Add((name, p));
         }
         List<ParameterGroup> groups = [];
@@ -34,7 +34,19 @@ public static class ParameterGroups
         return groups;
     }
 
-    private static bool IsListed(string name, HashSet<string> skip)
+    /// <summary>
+    /// timm's rule for weight decay: exempt 1-D parameters (norm weights, biases) and the listed names (exact, or a suffix
+    /// after a '.', e.g. <c>pos_embed</c> or <c>relative_position_bias_table</c>).
+    /// </summary>
+    public static bool IsExemptFromDecay(string name, Parameter parameter, IReadOnlySet<string> noWeightDecay)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(parameter);
+        ArgumentNullException.ThrowIfNull(noWeightDecay);
+        return parameter.dim() <= 1 || name.EndsWith(".bias", StringComparison.Ordinal) || IsListed(name, noWeightDecay);
+    }
+
+    private static bool IsListed(string name, IReadOnlySet<string> skip)
     {
         if (skip.Contains(name)) return true;
         foreach (string s in skip)
