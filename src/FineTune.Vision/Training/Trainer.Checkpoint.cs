@@ -63,7 +63,7 @@ public sealed partial class Trainer
         {
             string emaPath = EmaPathFor(weightsPath);
             if (File.Exists(emaPath)) { using StateDict ema = SafeTensors.Load(emaPath); Ema.Load(ema.ToDictionary(kv => kv.Key, kv => kv.Value), emaPath); }
-            else Ema.Load(WeightsSnapshotFor(weightsPath), weightsPath);
+            else Ema.Load(ModuleState.Of(_model.Module).ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal), weightsPath);
         }
         if (_scaler is not null && state.LossScale is double scale) _scaler.Restore(scale, state.GrowthTracker, state.SkippedSteps);
         LoadOptimizerState(state.OptimizerState);
@@ -93,9 +93,6 @@ public sealed partial class Trainer
         ModuleState.Restore(live, saved);
         if (_masters is not null) ModuleState.Restore(_masters.Masters.Select(m => (m.Name, (Tensor)m.Master)), saved);
     }
-
-    private Dictionary<string, Tensor> WeightsSnapshotFor(string path) =>
-        ModuleState.Of(_model.Module).ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
 
     private byte[] SaveOptimizerState()
     {

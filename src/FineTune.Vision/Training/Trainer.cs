@@ -95,7 +95,7 @@ public sealed partial class Trainer : IDisposable
             _completedEpochs = epoch + 1;
             Raise(TrainingEvent.EpochEnd);
             Context.EndEpoch();
-            if (Context.Step >= total) Context.StopTraining($"the step budget of {total} optimizer steps is spent");
+            if (Context.Step >= total && epoch + 1 < Options.Epochs) Context.StopTraining($"the step budget of {total} optimizer steps is spent");
         }
         Raise(TrainingEvent.FitEnd);
         return Context;

@@ -69,6 +69,34 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal(straight.Lrs, [.. first.Lrs, .. second.Lrs]);
     }
 
+    [Fact]
+    public void Fp16_training_scales_the_loss_and_a_checkpoint_restores_the_scaler()
+    {
+        using var dir = new TempDir();
+        string path = Path.Combine(dir.Path, "fp16.safetensors");
+        using var train = TrainingFixtures.Loader(TrainingFixtures.Encode(TrainingFixtures.FashionTrain(64), 8), 8, shuffle: true);
+        var options = new TrainerOptions
+        {
+            Epochs = 2, Precision = TrainingPrecision.Float16, Optimizer = Optimizers.AdamW(1e-3),
+            LossScaler = new FineTune.Vision.Training.Precision.LossScalerOptions { InitScale = 1024, GrowthInterval = 5 },
+        };
+        using (var model = TrainingFixtures.Model(TrainingFixtures.MicroVit))
+        using (var trainer = new Trainer(model, options))
+        {
+            var context = trainer.Fit(train);
+            Assert.All(context.History, h => Assert.True(double.IsFinite(h["train_loss"])));
+            Assert.Equal(TorchSharp.torch.ScalarType.Float16, model.parameters().First().dtype);
+            Assert.True(trainer.LossScaler!.Scale > 1024, $"the scale should have grown after good steps: {trainer.LossScaler.Scale}");
+            trainer.SaveCheckpoint(path);
+            Assert.Equal(TorchSharp.torch.ScalarType.Float32, FineTune.Vision.Weights.SafeTensors.ReadHeader(path).Tensors[0].DType);
+        }
+        using var model2 = TrainingFixtures.Model(TrainingFixtures.MicroVit);
+        using var resumed = new Trainer(model2, options);
+        resumed.LoadCheckpoint(path);
+        Assert.True(resumed.LossScaler!.Scale > 1024);
+        Assert.Equal(16, resumed.Context.Step);
+    }
+
     /// <summary>Simulates an interruption after the first epoch (the run is planned for two).</summary>
     private sealed class Interrupt : Callback
     {
