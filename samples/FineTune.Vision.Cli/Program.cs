@@ -3,6 +3,9 @@ using FineTune.Vision.Cli;
 // FineTune.Vision command line: checks and previews for models, weights, augmentations and schedules.
 var verbs = new Dictionary<string, (string Usage, Func<CommandLine, TextWriter, int> Run)>(StringComparer.Ordinal)
 {
+    ["augment-preview"] = (AugmentPreviewVerb.Usage, AugmentPreviewVerb.Run),
+    ["inspect"] = (InspectVerb.Usage, InspectVerb.Run),
+    ["logits"] = (LogitsVerb.Usage, LogitsVerb.Run),
     ["schedule"] = (ScheduleVerb.Usage, ScheduleVerb.Run),
 };
 

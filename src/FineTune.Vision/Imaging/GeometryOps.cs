@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.Intrinsics;
+
 namespace FineTune.Vision.Imaging;
 
 /// <summary>
@@ -60,16 +63,39 @@ public static class GeometryOps
     {
         ArgumentNullException.ThrowIfNull(image);
         Span<byte> pixels = image.Pixels;
-        int w = image.Width;
+        int stride = image.Stride;
+        byte[]? rented = stride > 2048 ? ArrayPool<byte>.Shared.Rent(stride) : null;
+        Span<byte> copy = rented is null ? stackalloc byte[stride] : rented.AsSpan(0, stride);
         for (int y = 0; y < image.Height; y++)
         {
-            Span<byte> row = pixels.Slice(y * image.Stride, image.Stride);
-            for (int a = 0, b = w - 1; a < b; a++, b--)
+            Span<byte> row = pixels.Slice(y * stride, stride);
+            row.CopyTo(copy);
+            ReverseRgb(copy, row);
+        }
+        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+    }
+
+    /// <summary>Writes the pixels of <paramref name="source"/> into <paramref name="destination"/> in reverse order.</summary>
+    private static void ReverseRgb(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        int n = source.Length / 3, x = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // 5 pixels (15 bytes) per step. The load starts one byte early so that it never reads past the row
+            // (x + 6 <= n keeps it inside); each 16-byte store's last byte is rewritten by a later step or the tail.
+            var reverse5 = Vector128.Create((byte)13, 14, 15, 10, 11, 12, 7, 8, 9, 4, 5, 6, 1, 2, 3, 0);
+            for (; x + 6 <= n; x += 5)
             {
-                (row[3 * a], row[3 * b]) = (row[3 * b], row[3 * a]);
-                (row[3 * a + 1], row[3 * b + 1]) = (row[3 * b + 1], row[3 * a + 1]);
-                (row[3 * a + 2], row[3 * b + 2]) = (row[3 * b + 2], row[3 * a + 2]);
+                int from = (n - x - 5) * 3 - 1;
+                Vector128.Shuffle(Vector128.Create(source.Slice(from, 16)), reverse5).CopyTo(destination.Slice(x * 3));
             }
+        }
+        for (; x < n; x++)
+        {
+            int s = (n - 1 - x) * 3;
+            destination[3 * x] = source[s];
+            destination[3 * x + 1] = source[s + 1];
+            destination[3 * x + 2] = source[s + 2];
         }
     }
 

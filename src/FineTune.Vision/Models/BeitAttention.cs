@@ -6,8 +6,9 @@ namespace FineTune.Vision.Models;
 
 /// <summary>
 /// BEiT attention (timm <c>beit.Attention</c>): <c>qkv</c> without bias plus learnable <c>q_bias</c>/<c>v_bias</c>
-/// and a zero, non-persistent <c>k_bias</c>; a per-block <c>relative_position_bias_table</c> indexed by the persistent
-/// <c>relative_position_index</c> buffer, added as the attention mask of <c>scaled_dot_product_attention</c>.
+/// and a zero, non-persistent <c>k_bias</c>; a per-block <c>relative_position_bias_table</c> indexed by the non-persistent
+/// <c>relative_position_index</c> buffer (as in timm, so it is not a state-dict key), added as the attention mask of
+/// <c>scaled_dot_product_attention</c>.
 /// </summary>
 public sealed class BeitAttention : nn.Module<Tensor, Tensor>
 {
@@ -41,6 +42,7 @@ public sealed class BeitAttention : nn.Module<Tensor, Tensor>
         {
             relative_position_bias_table = new Parameter(zeros(((2 * h) - 1) * ((2 * w) - 1) + 3, numHeads, device: device));
             relative_position_index = RelativePosition.BeitIndex(h, w, device);
+            register_buffer(nameof(relative_position_index), relative_position_index, persistent: false);
         }
         attn_drop = nn.Dropout(attnDrop);
         proj = nn.Linear(dim, dim, device: device);

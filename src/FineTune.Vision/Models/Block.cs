@@ -24,7 +24,7 @@ public sealed class Block : nn.Module<Tensor, Tensor>
     /// <param name="numHeads">Attention heads.</param>
     /// <param name="mlpRatio">MLP hidden width / <paramref name="dim"/>.</param>
     /// <param name="qkvBias">Bias on the qkv projection.</param>
-    /// <param name="initValues">LayerScale initial value, or null for none.</param>
+    /// <param name="initValues">LayerScale initial value, or null (or 0, as in timm) for none.</param>
     /// <param name="projDrop">Dropout after projections.</param>
     /// <param name="attnDrop">Dropout on attention weights.</param>
     /// <param name="dropPath">Stochastic depth rate of this block.</param>
@@ -34,11 +34,11 @@ public sealed class Block : nn.Module<Tensor, Tensor>
     {
         norm1 = nn.LayerNorm(dim, 1e-6, device: device);
         attn = new Attention(dim, numHeads, qkvBias, attnDrop, projDrop, device);
-        ls1 = initValues is double g1 ? new LayerScale(dim, g1, device) : nn.Identity();
+        ls1 = initValues is double g1 && g1 != 0 ? new LayerScale(dim, g1, device) : nn.Identity();    // timm: `if init_values`
         drop_path1 = dropPath > 0 ? new DropPath(dropPath) : nn.Identity();
         norm2 = nn.LayerNorm(dim, 1e-6, device: device);
         mlp = new Mlp(dim, (long)(dim * mlpRatio), projDrop, device);
-        ls2 = initValues is double g2 ? new LayerScale(dim, g2, device) : nn.Identity();
+        ls2 = initValues is double g2 && g2 != 0 ? new LayerScale(dim, g2, device) : nn.Identity();
         drop_path2 = dropPath > 0 ? new DropPath(dropPath) : nn.Identity();
         RegisterComponents();
     }

@@ -5,7 +5,7 @@ namespace FineTune.Vision.Transforms;
 /// <summary>
 /// torchvision's <c>ColorJitter</c> on PIL images: draws a random order of the four adjustments, then a brightness,
 /// contrast and saturation factor uniform in [max(0, 1 − v), 1 + v] and a hue shift uniform in [−h, h] (each only
-/// if enabled), and applies them in the drawn order with Pillow's arithmetic (<see cref="ColorAdjust"/>).
+/// if enabled), and applies them in the drawn order with Pillow's arithmetic (<see cref="ColorOps"/>).
 /// A value of 0 disables that adjustment. timm's train default is 0.4 for the first three, no hue.
 /// </summary>
 public sealed class ColorJitter : RandomTransform<ColorJitterParameters>
@@ -47,10 +47,10 @@ public sealed class ColorJitter : RandomTransform<ColorJitterParameters>
         {
             switch (parameters.OpAt(position))
             {
-                case 0 when parameters.Brightness is { } b: ColorAdjust.BrightnessInPlace(image, b); break;
-                case 1 when parameters.Contrast is { } c: ColorAdjust.ContrastInPlace(image, c); break;
-                case 2 when parameters.Saturation is { } s: ColorAdjust.SaturationInPlace(image, s); break;
-                case 3 when parameters.Hue is { } h: ColorAdjust.HueInPlace(image, h); break;
+                case 0 when parameters.Brightness is { } b: ColorOps.Brightness(image, b); break;
+                case 1 when parameters.Contrast is { } c: ColorOps.Contrast(image, c); break;
+                case 2 when parameters.Saturation is { } s: ColorOps.Color(image, s); break;
+                case 3 when parameters.Hue is { } h: ColorOps.Hue(image, h); break;
             }
         }
         return image;

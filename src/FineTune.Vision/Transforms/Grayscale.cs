@@ -11,7 +11,7 @@ public sealed class Grayscale : ITransform
     /// <inheritdoc />
     public RgbImage Apply(RgbImage image, Random rng)
     {
-        ColorAdjust.GrayscaleInPlace(image);
+        ColorOps.Grayscale(image);
         return image;
     }
 

@@ -5,7 +5,8 @@ namespace FineTune.Vision.Transforms;
 /// <summary>
 /// Base for transforms with random parameters, torchvision-v2 style: <see cref="Sample"/> draws every random value
 /// from the generator (and nothing else does), then <see cref="Apply(RgbImage, in TParams)"/> applies them
-/// deterministically. Tests and users can call the two halves separately.
+/// deterministically. Tests and users can call the two halves separately. Implementations keep no per-call state,
+/// so one instance may be used from several threads at once.
 /// </summary>
 /// <typeparam name="TParams">The drawn parameters (a small value type).</typeparam>
 public abstract class RandomTransform<TParams> : ITransform where TParams : struct

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FineTune.Vision.Imaging;
 
 namespace FineTune.Vision.Transforms;
@@ -7,6 +9,10 @@ namespace FineTune.Vision.Transforms;
 /// the destination as CHW float32 (one table lookup per byte), then tensor-level transforms (e.g. random erasing)
 /// on that slice. The image transforms must produce exactly <see cref="Height"/> x <see cref="Width"/>.
 /// </summary>
+/// <remarks>
+/// An encoder holds no per-call state (the built-in transforms hold only their settings), so one instance can
+/// serve every loader worker at once; each call gets its own per-sample <see cref="Random"/>.
+/// </remarks>
 public sealed class SampleEncoder : ISampleEncoder
 {
     private readonly ITransform _imageTransform;
@@ -63,24 +69,58 @@ public sealed class SampleEncoder : ISampleEncoder
         }
         using (RgbImage result = _imageTransform.Apply(image, rng))
         {
-            if (result.Width != Width || result.Height != Height)
-                throw new InvalidOperationException(
-                    $"The image transforms produced {result.Width}x{result.Height} (WxH) but the encoder writes {Width}x{Height}; " +
-                    "end the pipeline with a Resize/CenterCrop/RandomResizedCrop to that size.");
+            EnsureSize(result);
             WriteNormalized(result.Pixels, destination, plane);
         }
         foreach (ISampleTensorTransform t in _tensorTransforms) t.Apply(destination, 3, Height, Width, rng);
     }
 
+    /// <summary>
+    /// Runs the image transforms on <paramref name="image"/> (consumed) and writes the result as CHW bytes, without
+    /// normalisation — for loaders that build uint8 batches and normalise on the device. Tensor transforms need
+    /// floats, so an encoder that has any refuses this call.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The encoder has tensor transforms, or the image size is wrong.</exception>
+    public void EncodeBytes(RgbImage image, Span<byte> destination, Random rng)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(rng);
+        if (_tensorTransforms.Length > 0)
+        {
+            image.Dispose();
+            throw new InvalidOperationException(
+                $"This encoder has {_tensorTransforms.Length} tensor transform(s) ({string.Join(", ", _tensorTransforms.Select(t => t.GetType().Name))}), " +
+                "which run on normalised floats; use Encode, or apply them on the device after normalising the uint8 batch.");
+        }
+        using RgbImage result = _imageTransform.Apply(image, rng);
+        EnsureSize(result);
+        ChwLayout.WriteBytes(result, destination);
+    }
+
+    private void EnsureSize(RgbImage result)
+    {
+        if (result.Width != Width || result.Height != Height)
+            throw new InvalidOperationException(
+                $"The image transforms produced {result.Width}x{result.Height} (WxH) but the encoder writes {Width}x{Height}; " +
+                "end the pipeline with a Resize/CenterCrop/RandomResizedCrop to that size.");
+    }
+
     private void WriteNormalized(ReadOnlySpan<byte> rgb, Span<float> chw, int plane)
     {
-        ReadOnlySpan<float> lutR = _lookup.AsSpan(0, 256), lutG = _lookup.AsSpan(256, 256), lutB = _lookup.AsSpan(512, 256);
-        Span<float> r = chw.Slice(0, plane), g = chw.Slice(plane, plane), b = chw.Slice(2 * plane, plane);
-        for (int i = 0, j = 0; i < plane; i++, j += 3)
+        if (rgb.Length != 3 * plane || chw.Length != 3 * plane) throw new InvalidOperationException("Sample buffer sizes disagree.");
+        ref byte src = ref MemoryMarshal.GetReference(rgb);
+        ref float r = ref MemoryMarshal.GetReference(chw);
+        ref float g = ref Unsafe.Add(ref r, plane);
+        ref float b = ref Unsafe.Add(ref r, 2 * plane);
+        ref float lut = ref MemoryMarshal.GetArrayDataReference(_lookup);
+        ref float lutG = ref Unsafe.Add(ref lut, 256);
+        ref float lutB = ref Unsafe.Add(ref lut, 512);
+        for (int i = 0; i < plane; i++)
         {
-            r[i] = lutR[rgb[j]];
-            g[i] = lutG[rgb[j + 1]];
-            b[i] = lutB[rgb[j + 2]];
+            ref byte p = ref Unsafe.Add(ref src, 3 * i);
+            Unsafe.Add(ref r, i) = Unsafe.Add(ref lut, p);
+            Unsafe.Add(ref g, i) = Unsafe.Add(ref lutG, Unsafe.Add(ref p, 1));
+            Unsafe.Add(ref b, i) = Unsafe.Add(ref lutB, Unsafe.Add(ref p, 2));
         }
     }
 

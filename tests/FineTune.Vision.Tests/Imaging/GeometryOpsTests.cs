@@ -63,4 +63,18 @@ public class GeometryOpsTests
         using RgbImage crop = GeometryOps.Crop(image, new PixelRect(2, 1, 3, 2));
         Assert.True(crop.Row(1).SequenceEqual(image.Row(2).Slice(6, 9)));
     }
+
+    [Fact]
+    public void FlipHorizontal_MatchesNaiveMirror_AtEveryWidth()
+    {
+        foreach (int width in Enumerable.Range(1, 40).Append(96).Append(385))
+        {
+            using RgbImage image = ImagingFixtures.Noise(width, 2, seed: width);
+            using RgbImage original = image.Clone();
+            GeometryOps.FlipHorizontalInPlace(image);
+            for (int y = 0; y < 2; y++)
+                for (int x = 0; x < width; x++)
+                    Assert.True(image.Row(y).Slice(3 * x, 3).SequenceEqual(original.Row(y).Slice(3 * (width - 1 - x), 3)), $"width {width}, x {x}");
+        }
+    }
 }

@@ -10,22 +10,22 @@ namespace FineTune.Vision.Weights.KeyMapping;
 /// yields timm's <c>q_bias</c>/<c>v_bias</c>. Per transformers' modeling_vit/deit/beit/swin.py and
 /// convert_*_timm_to_pytorch.py.
 /// </summary>
-internal static partial class HuggingFaceKeyMap
+internal static class HuggingFaceKeyMap
 {
     public static bool IsSwin(IEnumerable<string> keys) => keys.Any(k => k.Contains("encoder.layers.", StringComparison.Ordinal));
 
     public static KeyTarget Map(string key, bool swin)
     {
-        string k = ArchPrefix().Replace(key, "");
-        if (VitLayer().Match(k) is { Success: true } v)
+        string k = ArchPrefix.Replace(key, "");
+        if (VitLayer.Match(k) is { Success: true } v)
         {
             return Block($"blocks.{v.Groups[1].Value}", v.Groups[2].Value, "attention.attention.");
         }
-        if (SwinBlock().Match(k) is { Success: true } s)
+        if (SwinBlock.Match(k) is { Success: true } s)
         {
             return Block($"layers.{s.Groups[1].Value}.blocks.{s.Groups[2].Value}", s.Groups[3].Value, "attention.self.");
         }
-        if (SwinDownsample().Match(k) is { Success: true } d)
+        if (SwinDownsample.Match(k) is { Success: true } d)
         {
             int stage = int.Parse(d.Groups[1].Value, CultureInfo.InvariantCulture) + 1;
             return KeyTarget.Rename($"layers.{stage}.downsample.{d.Groups[2].Value}");
@@ -63,7 +63,7 @@ internal static partial class HuggingFaceKeyMap
 
     private static KeyTarget Block(string prefix, string rest, string attention)
     {
-        if (rest.StartsWith(attention, StringComparison.Ordinal) && Qkv().Match(rest[attention.Length..]) is { Success: true } q)
+        if (rest.StartsWith(attention, StringComparison.Ordinal) && Qkv.Match(rest[attention.Length..]) is { Success: true } q)
         {
             return KeyTarget.Qkv(prefix + ".attn", q.Groups[1].Value, q.Groups[2].Value);
         }
@@ -79,18 +79,13 @@ internal static partial class HuggingFaceKeyMap
     private static string? Prefixed(string k, string from, string to) =>
         k.StartsWith(from, StringComparison.Ordinal) ? to + k[from.Length..] : null;
 
-    [GeneratedRegex(@"^(vit|deit|beit|swin)\.")]
-    private static partial Regex ArchPrefix();
+    private static readonly Regex ArchPrefix = new(@"^(vit|deit|beit|swin)\.", RegexOptions.CultureInvariant);
 
-    [GeneratedRegex(@"^encoder\.layer\.(\d+)\.(.+)$")]
-    private static partial Regex VitLayer();
+    private static readonly Regex VitLayer = new(@"^encoder\.layer\.(\d+)\.(.+)$", RegexOptions.CultureInvariant);
 
-    [GeneratedRegex(@"^encoder\.layers\.(\d+)\.blocks\.(\d+)\.(.+)$")]
-    private static partial Regex SwinBlock();
+    private static readonly Regex SwinBlock = new(@"^encoder\.layers\.(\d+)\.blocks\.(\d+)\.(.+)$", RegexOptions.CultureInvariant);
 
-    [GeneratedRegex(@"^encoder\.layers\.(\d+)\.downsample\.(.+)$")]
-    private static partial Regex SwinDownsample();
+    private static readonly Regex SwinDownsample = new(@"^encoder\.layers\.(\d+)\.downsample\.(.+)$", RegexOptions.CultureInvariant);
 
-    [GeneratedRegex(@"^(query|key|value)\.(weight|bias)$")]
-    private static partial Regex Qkv();
+    private static readonly Regex Qkv = new(@"^(query|key|value)\.(weight|bias)$", RegexOptions.CultureInvariant);
 }

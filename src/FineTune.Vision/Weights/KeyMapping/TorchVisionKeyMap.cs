@@ -7,7 +7,7 @@ namespace FineTune.Vision.Weights.KeyMapping;
 /// MLP as <c>mlp.0/3</c> or the older <c>mlp.linear_1/2</c>) and <c>SwinTransformer</c> (features.*: torchvision
 /// places each PatchMerging after its stage, timm at the start of the next stage, <c>layers.{s+1}.downsample</c>).
 /// </summary>
-internal static partial class TorchVisionKeyMap
+internal static class TorchVisionKeyMap
 {
     public static bool IsSwin(IEnumerable<string> keys) => keys.Any(k => k.StartsWith("features.0.0.", StringComparison.Ordinal));
 
@@ -15,7 +15,7 @@ internal static partial class TorchVisionKeyMap
 
     private static KeyTarget MapVit(string key)
     {
-        if (VitBlock().Match(key) is { Success: true } m)
+        if (VitBlock.Match(key) is { Success: true } m)
         {
             return KeyTarget.Rename($"blocks.{m.Groups[1].Value}.{VitBlockPart(m.Groups[2].Value)}");
         }
@@ -40,7 +40,7 @@ internal static partial class TorchVisionKeyMap
 
     private static KeyTarget MapSwin(string key)
     {
-        if (SwinFeature().Match(key) is not { Success: true } m)
+        if (SwinFeature.Match(key) is not { Success: true } m)
         {
             return KeyTarget.Rename(key.StartsWith("head.", StringComparison.Ordinal) ? "head.fc." + key["head.".Length..] : key);
         }
@@ -62,9 +62,7 @@ internal static partial class TorchVisionKeyMap
         .Replace("mlp.0.", "mlp.fc1.").Replace("mlp.linear_1.", "mlp.fc1.")
         .Replace("mlp.3.", "mlp.fc2.").Replace("mlp.linear_2.", "mlp.fc2.");
 
-    [GeneratedRegex(@"^encoder\.layers\.encoder_layer_(\d+)\.(.+)$")]
-    private static partial Regex VitBlock();
+    private static readonly Regex VitBlock = new(@"^encoder\.layers\.encoder_layer_(\d+)\.(.+)$", RegexOptions.CultureInvariant);
 
-    [GeneratedRegex(@"^features\.(\d+)\.(.+)$")]
-    private static partial Regex SwinFeature();
+    private static readonly Regex SwinFeature = new(@"^features\.(\d+)\.(.+)$", RegexOptions.CultureInvariant);
 }

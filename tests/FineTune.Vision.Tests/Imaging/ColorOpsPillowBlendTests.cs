@@ -2,7 +2,7 @@ using FineTune.Vision.Imaging;
 
 namespace FineTune.Vision.Tests.Imaging;
 
-public class ColorAdjustTests
+public class ColorOpsPillowBlendTests
 {
     private static RgbImage Source() => ImagingFixtures.Load("resize", "chelsea.png");
 
@@ -16,7 +16,7 @@ public class ColorAdjustTests
     public void Grayscale_MatchesPillowL()
     {
         using RgbImage image = Source();
-        ColorAdjust.GrayscaleInPlace(image);
+        ColorOps.Grayscale(image);
         Assert.Equal((0.0, 0), CompareTo(image, "chelsea.gray.png"));
     }
 
@@ -32,9 +32,9 @@ public class ColorAdjustTests
         using RgbImage image = Source();
         Action<RgbImage, double> apply = op switch
         {
-            "brightness" => ColorAdjust.BrightnessInPlace,
-            "contrast" => ColorAdjust.ContrastInPlace,
-            _ => ColorAdjust.SaturationInPlace,
+            "brightness" => ColorOps.Brightness,
+            "contrast" => ColorOps.Contrast,
+            _ => ColorOps.Color,
         };
         apply(image, factor);
         (double mean, int max) = CompareTo(image, $"chelsea.{op}{factor.ToString(System.Globalization.CultureInfo.InvariantCulture)}.png");
@@ -47,7 +47,7 @@ public class ColorAdjustTests
     public void Hue_MatchesTorchvisionOnPil(double factor)
     {
         using RgbImage image = Source();
-        ColorAdjust.HueInPlace(image, factor);
+        ColorOps.Hue(image, factor);
         (double mean, int max) = CompareTo(image, $"chelsea.hue{factor.ToString(System.Globalization.CultureInfo.InvariantCulture)}.png");
         Assert.True(mean <= 0.05 && max <= 1, $"hue {factor}: mean {mean:F4}, max {max}");
     }
@@ -63,5 +63,5 @@ public class ColorAdjustTests
 
     [Fact]
     public void Hue_OutOfRange_Throws() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => ColorAdjust.HueInPlace(new RgbImage(1, 1), 0.7));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ColorOps.Hue(new RgbImage(1, 1), 0.7));
 }

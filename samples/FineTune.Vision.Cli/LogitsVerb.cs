@@ -1,0 +1,46 @@
+using FineTune.Vision.Models;
+using FineTune.Vision.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FineTune.Vision.Cli;
+
+/// <summary>
+/// <c>logits --model NAME [--set key=value]... --weights FILE --input IN.safetensors --output OUT.safetensors</c>: builds
+/// the model with timm-style overrides, loads the weights (any supported format and naming, auto-detected), runs the
+/// float32 NCHW tensor <c>input</c> in eval mode and writes the tensor <c>logits</c>.
+/// </summary>
+public static class LogitsVerb
+{
+    /// <summary>One-line usage.</summary>
+    public const string Usage = "logits --model NAME [--set key=value]... --weights FILE --input IN.safetensors --output OUT.safetensors [--strict]";
+
+    /// <summary>Runs the verb.</summary>
+    public static int Run(CommandLine line, TextWriter output)
+    {
+        string name = line.Required("model");
+        Dictionary<string, string> overrides = line.KeyValues();
+        string weightsPath = line.Required("weights"), inputPath = line.Required("input"), outputPath = line.Required("output");
+        bool strict = line.Flag("strict");
+        line.RejectUnknown();
+
+        using var scope = torch.NewDisposeScope();
+        using VisionModel model = ModelRegistry.Create(name, overrides);
+        LoadReport report = model.LoadWeights(weightsPath, new WeightLoadOptions { Strict = strict });
+        output.WriteLine(report);
+        model.eval();
+
+        using StateDict input = SafeTensors.Load(inputPath);
+        if (!input.TryGetValue("input", out Tensor x))
+            throw new InvalidDataException($"'{inputPath}' has no tensor named 'input' (it has: {string.Join(", ", input.Keys.Take(10))}).");
+        if (x.dim() != 4)
+            throw new InvalidDataException($"'{inputPath}': 'input' must be NCHW (4 dimensions); it is [{string.Join(", ", x.shape)}].");
+        using (torch.no_grad())
+        {
+            Tensor logits = model.call(x.to(ScalarType.Float32)).contiguous();
+            SafeTensors.Save(outputPath, [new KeyValuePair<string, Tensor>("logits", logits)], new Dictionary<string, string> { ["model"] = name });
+            output.WriteLine($"wrote {outputPath}: logits [{string.Join(", ", logits.shape)}]");
+        }
+        return 0;
+    }
+}
