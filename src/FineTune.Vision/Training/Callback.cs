@@ -1,0 +1,67 @@
+namespace FineTune.Vision.Training;
+
+/// <summary>
+/// A hook into the training loop: override the events of interest (each is a no-op by default). State comes only
+/// through the <see cref="TrainingContext"/>; control is by its flags (<see cref="TrainingContext.SkipStep"/>,
+/// <see cref="TrainingContext.StopTraining"/>). An exception is rethrown as a <see cref="CallbackException"/>.
+/// </summary>
+public abstract class Callback
+{
+    /// <summary>Position among the callbacks (see <see cref="CallbackOrder"/>).</summary>
+    public virtual int Order => CallbackOrder.Default;
+
+    /// <summary>Before the first epoch.</summary>
+    public virtual void OnFitStart(TrainingContext context) { }
+
+    /// <summary>Before an epoch's training batches.</summary>
+    public virtual void OnEpochStart(TrainingContext context) { }
+
+    /// <summary>A training batch is ready on the device, before the forward pass.</summary>
+    public virtual void OnBatchStart(TrainingContext context) { }
+
+    /// <summary>The loss is computed (<see cref="TrainingContext.Loss"/>), before backward.</summary>
+    public virtual void OnAfterLoss(TrainingContext context) { }
+
+    /// <summary>Gradients are ready, before the optimizer step; may set <see cref="TrainingContext.SkipStep"/>.</summary>
+    public virtual void OnBeforeStep(TrainingContext context) { }
+
+    /// <summary>After the optimizer step (or its skip).</summary>
+    public virtual void OnAfterStep(TrainingContext context) { }
+
+    /// <summary>After a training batch.</summary>
+    public virtual void OnBatchEnd(TrainingContext context) { }
+
+    /// <summary>Before validation.</summary>
+    public virtual void OnValidationStart(TrainingContext context) { }
+
+    /// <summary>After a validation batch.</summary>
+    public virtual void OnValidationBatchEnd(TrainingContext context) { }
+
+    /// <summary>After validation.</summary>
+    public virtual void OnValidationEnd(TrainingContext context) { }
+
+    /// <summary>After an epoch, with its metrics in <see cref="TrainingContext.EpochMetrics"/>.</summary>
+    public virtual void OnEpochEnd(TrainingContext context) { }
+
+    /// <summary>After the last epoch or a stop.</summary>
+    public virtual void OnFitEnd(TrainingContext context) { }
+
+    internal void Invoke(TrainingEvent e, TrainingContext c)
+    {
+        switch (e)
+        {
+            case TrainingEvent.FitStart: OnFitStart(c); break;
+            case TrainingEvent.EpochStart: OnEpochStart(c); break;
+            case TrainingEvent.BatchStart: OnBatchStart(c); break;
+            case TrainingEvent.AfterLoss: OnAfterLoss(c); break;
+            case TrainingEvent.BeforeStep: OnBeforeStep(c); break;
+            case TrainingEvent.AfterStep: OnAfterStep(c); break;
+            case TrainingEvent.BatchEnd: OnBatchEnd(c); break;
+            case TrainingEvent.ValidationStart: OnValidationStart(c); break;
+            case TrainingEvent.ValidationBatchEnd: OnValidationBatchEnd(c); break;
+            case TrainingEvent.ValidationEnd: OnValidationEnd(c); break;
+            case TrainingEvent.EpochEnd: OnEpochEnd(c); break;
+            case TrainingEvent.FitEnd: OnFitEnd(c); break;
+        }
+    }
+}

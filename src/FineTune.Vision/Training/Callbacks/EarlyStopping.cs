@@ -1,0 +1,41 @@
+namespace FineTune.Vision.Training.Callbacks;
+
+/// <summary>Stops training when the monitored metric has not improved for <see cref="Patience"/> epochs (fastai/Keras semantics).</summary>
+public sealed class EarlyStopping : MetricTracker
+{
+    private int _wait;
+
+    /// <summary>Creates the callback.</summary>
+    /// <param name="monitor">The metric (default <c>val_loss</c>).</param>
+    /// <param name="mode">Lower or higher is better (null: guessed from the name).</param>
+    /// <param name="patience">Epochs without improvement tolerated.</param>
+    /// <param name="minDelta">Smallest improvement that counts.</param>
+    public EarlyStopping(string monitor = "val_loss", MetricMode? mode = null, int patience = 3, double minDelta = 0)
+        : base(monitor, mode, minDelta)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(patience);
+        Patience = patience;
+    }
+
+    /// <summary>Epochs without improvement tolerated.</summary>
+    public int Patience { get; }
+
+    /// <inheritdoc />
+    public override int Order => CallbackOrder.Tracker;
+
+    /// <inheritdoc />
+    public override void OnFitStart(TrainingContext context)
+    {
+        base.OnFitStart(context);
+        _wait = 0;
+    }
+
+    /// <inheritdoc />
+    public override void OnEpochEnd(TrainingContext context)
+    {
+        base.OnEpochEnd(context);
+        _wait = IsNewBest ? 0 : _wait + 1;
+        if (_wait >= Patience)
+            context.StopTraining($"{Monitor} has not improved for {_wait} epochs (best {Best:G6})");
+    }
+}

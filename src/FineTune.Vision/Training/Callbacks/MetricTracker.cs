@@ -1,0 +1,62 @@
+namespace FineTune.Vision.Training.Callbacks;
+
+/// <summary>
+/// Base of callbacks that follow one epoch metric (fastai <c>TrackerCallback</c>): after each epoch it reads
+/// <see cref="Monitor"/> from the epoch's metrics and tells whether it improved on <see cref="Best"/> by more than
+/// <see cref="MinDelta"/>.
+/// </summary>
+public abstract class MetricTracker : Callback
+{
+    /// <summary>Tracks <paramref name="monitor"/> (e.g. <c>val_loss</c>, <c>val_top1</c>).</summary>
+    /// <param name="monitor">An epoch metric name.</param>
+    /// <param name="mode">Whether lower or higher is better; null guesses from the name (loss → Min, else Max).</param>
+    /// <param name="minDelta">The smallest change that counts as an improvement.</param>
+    protected MetricTracker(string monitor, MetricMode? mode, double minDelta)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(monitor);
+        ArgumentOutOfRangeException.ThrowIfNegative(minDelta);
+        Monitor = monitor;
+        Mode = mode ?? (monitor.Contains("loss", StringComparison.OrdinalIgnoreCase) ? MetricMode.Min : MetricMode.Max);
+        MinDelta = minDelta;
+        Best = Worst;
+    }
+
+    /// <summary>The monitored metric.</summary>
+    public string Monitor { get; }
+
+    /// <summary>Whether lower or higher is better.</summary>
+    public MetricMode Mode { get; }
+
+    /// <summary>Smallest improvement that counts.</summary>
+    public double MinDelta { get; }
+
+    /// <summary>The best value seen.</summary>
+    public double Best { get; private set; }
+
+    /// <summary>The value of the last epoch.</summary>
+    public double Current { get; private set; } = double.NaN;
+
+    /// <summary>Whether the last epoch set a new best.</summary>
+    public bool IsNewBest { get; private set; }
+
+    private double Worst => Mode == MetricMode.Min ? double.PositiveInfinity : double.NegativeInfinity;
+
+    /// <inheritdoc />
+    public override void OnFitStart(TrainingContext context)
+    {
+        Best = Worst;
+        IsNewBest = false;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="KeyNotFoundException">The metric is not among the epoch's metrics (the message lists them).</exception>
+    public override void OnEpochEnd(TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!context.EpochMetrics.TryGetValue(Monitor, out double value))
+            throw new KeyNotFoundException($"Metric '{Monitor}' is not among this epoch's metrics ({string.Join(", ", context.EpochMetrics.Keys)}); validation metrics need validation data.");
+        Current = value;
+        IsNewBest = Mode == MetricMode.Min ? value < Best - MinDelta : value > Best + MinDelta;
+        if (IsNewBest) Best = value;
+    }
+}

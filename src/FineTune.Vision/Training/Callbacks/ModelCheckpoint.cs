@@ -1,0 +1,77 @@
+using System.Globalization;
+
+namespace FineTune.Vision.Training.Callbacks;
+
+/// <summary>
+/// Saves checkpoints (weights as safetensors plus the training state for resume) after epochs: <c>last</c> every
+/// epoch, <c>best</c> when the monitored metric improves, and the top-k epochs by the metric
+/// (<c>epoch-NNN</c>, the worse ones deleted).
+/// </summary>
+public sealed class ModelCheckpoint : MetricTracker
+{
+    private readonly List<(double Value, string Path)> _top = [];
+
+    /// <summary>Creates the callback.</summary>
+    /// <param name="directory">Where the files go.</param>
+    /// <param name="monitor">The metric that ranks epochs (default <c>val_loss</c>).</param>
+    /// <param name="mode">Lower or higher is better (null: guessed from the name).</param>
+    /// <param name="saveBest">Whether to keep <c>best.safetensors</c>.</param>
+    /// <param name="saveLast">Whether to keep <c>last.safetensors</c>.</param>
+    /// <param name="keepTopK">How many per-epoch checkpoints to keep, best first (0: none).</param>
+    public ModelCheckpoint(string directory, string monitor = "val_loss", MetricMode? mode = null, bool saveBest = true, bool saveLast = true, int keepTopK = 0)
+        : base(monitor, mode, 0)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentOutOfRangeException.ThrowIfNegative(keepTopK);
+        (Directory, SaveBest, SaveLast, KeepTopK) = (directory, saveBest, saveLast, keepTopK);
+    }
+
+    /// <summary>Where the files go.</summary>
+    public string Directory { get; }
+
+    /// <summary>Whether <c>best.safetensors</c> is kept.</summary>
+    public bool SaveBest { get; }
+
+    /// <summary>Whether <c>last.safetensors</c> is kept.</summary>
+    public bool SaveLast { get; }
+
+    /// <summary>Per-epoch checkpoints kept.</summary>
+    public int KeepTopK { get; }
+
+    /// <summary>The weights file of the best epoch.</summary>
+    public string BestPath => Path.Combine(Directory, "best.safetensors");
+
+    /// <summary>The weights file of the last epoch.</summary>
+    public string LastPath => Path.Combine(Directory, "last.safetensors");
+
+    /// <summary>The per-epoch checkpoints kept, best first.</summary>
+    public IReadOnlyList<string> TopK => _top.Select(t => t.Path).ToList();
+
+    /// <inheritdoc />
+    public override int Order => CallbackOrder.Saver;
+
+    /// <inheritdoc />
+    public override void OnEpochEnd(TrainingContext context)
+    {
+        base.OnEpochEnd(context);
+        if (SaveLast) context.SaveCheckpoint(LastPath);
+        if (SaveBest && IsNewBest) context.SaveCheckpoint(BestPath);
+        if (KeepTopK > 0) KeepEpoch(context);
+    }
+
+    private void KeepEpoch(TrainingContext context)
+    {
+        bool better(double a, double b) => Mode == MetricMode.Min ? a < b : a > b;
+        if (_top.Count == KeepTopK && !better(Current, _top[^1].Value)) return;
+        string path = Path.Combine(Directory, string.Create(CultureInfo.InvariantCulture, $"epoch-{context.Epoch + 1:D3}.safetensors"));
+        context.SaveCheckpoint(path);
+        _top.Add((Current, path));
+        _top.Sort((a, b) => better(a.Value, b.Value) ? -1 : better(b.Value, a.Value) ? 1 : 0);
+        while (_top.Count > KeepTopK)
+        {
+            string drop = _top[^1].Path;
+            _top.RemoveAt(_top.Count - 1);
+            foreach (string file in new[] { drop, Trainer.StatePathFor(drop), Trainer.EmaPathFor(drop) }) File.Delete(file);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using FineTune.Vision.Weights;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FineTune.Vision.Training;
+
+public sealed partial class Trainer
+{
+    /// <summary>The training-state file saved beside <paramref name="weightsPath"/> (<c>name.trainstate</c>).</summary>
+    public static string StatePathFor(string weightsPath) => Path.ChangeExtension(weightsPath, ".trainstate");
+
+    /// <summary>The EMA weights file saved beside <paramref name="weightsPath"/> (<c>name.ema.safetensors</c>).</summary>
+    public static string EmaPathFor(string weightsPath) => Path.ChangeExtension(weightsPath, ".ema.safetensors");
+
+    /// <summary>
+    /// Saves a checkpoint: the weights as safetensors (fp32: the master weights under mixed precision), the EMA
+    /// weights beside them, and the training state (<see cref="StatePathFor"/>: epochs done, optimizer step,
+    /// optimizer buffers, loss scaler, seed). Each file is written atomically.
+    /// </summary>
+    public void SaveCheckpoint(string weightsPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(weightsPath);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(weightsPath));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = "pt", ["model"] = _model.Name,
+            ["epoch"] = _completedEpochs.ToString(CultureInfo.InvariantCulture),
+            ["step"] = Context.Step.ToString(CultureInfo.InvariantCulture),
+        };
+        using (var scope = torch.NewDisposeScope())
+            SafeTensors.Save(weightsPath, WeightsToSave(), metadata);
+        if (Ema is not null) SafeTensors.Save(EmaPathFor(weightsPath), Ema.Shadows);
+        var state = new TrainingStateFile
+        {
+            CompletedEpochs = _completedEpochs, Step = Context.Step, Seed = Options.Seed, Precision = Options.Precision,
+            LossScale = _scaler?.Scale, GrowthTracker = _scaler?.GrowthTracker ?? 0, SkippedSteps = _scaler?.SkippedSteps ?? 0,
+            OptimizerState = SaveOptimizerState(),
+        };
+        state.Write(StatePathFor(weightsPath));
+    }
+
+    /// <summary>
+    /// Restores a checkpoint saved by <see cref="SaveCheckpoint"/> (weights, EMA, optimizer buffers, loss scaler,
+    /// epoch and step); the next <see cref="Fit(Data.DataLoader, Data.DataLoader?, CancellationToken)"/> continues with
+    /// the epoch after the saved one. The data order and augmentations of later epochs are the same as in an
+    /// uninterrupted run, since they depend only on (seed, epoch, index).
+    /// </summary>
+    /// <exception cref="InvalidDataException">A file is missing, from another model, or from another configuration.</exception>
+    public void LoadCheckpoint(string weightsPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(weightsPath);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        TrainingStateFile state = TrainingStateFile.Read(StatePathFor(weightsPath));
+        if (state.Precision != Options.Precision || state.Seed != Options.Seed)
+            throw new InvalidDataException(
+                $"'{StatePathFor(weightsPath)}' was saved with Precision {state.Precision} and Seed {state.Seed}; this trainer has {Options.Precision} and {Options.Seed}. Use the same options to resume.");
+        using (StateDict weights = SafeTensors.Load(weightsPath)) LoadWeights(weights, weightsPath);
+        if (Ema is not null)
+        {
+            string emaPath = EmaPathFor(weightsPath);
+            if (File.Exists(emaPath)) { using StateDict ema = SafeTensors.Load(emaPath); Ema.Load(ema.ToDictionary(kv => kv.Key, kv => kv.Value), emaPath); }
+            else Ema.Load(ModuleState.Of(_model.Module).ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal), weightsPath);
+        }
+        if (_scaler is not null && state.LossScale is double scale) _scaler.Restore(scale, state.GrowthTracker, state.SkippedSteps);
+        LoadOptimizerState(state.OptimizerState);
+        _completedEpochs = state.CompletedEpochs;
+        Context.Step = state.Step;
+    }
+
+    private IEnumerable<KeyValuePair<string, Tensor>> WeightsToSave()
+    {
+        var masters = _masters?.Masters.ToDictionary(m => m.Name, m => (Tensor)m.Master, StringComparer.Ordinal);
+        foreach (var (name, value) in ModuleState.Of(_model.Module))
+        {
+            Tensor t = masters is not null && masters.TryGetValue(name, out Tensor? m) ? m : value;
+            yield return KeyValuePair.Create(name, t.is_floating_point() && t.dtype != ScalarType.Float32 ? t.to(ScalarType.Float32) : t);
+        }
+    }
+
+    private void LoadWeights(StateDict weights, string path)
+    {
+        var live = ModuleState.Of(_model.Module).ToList();
+        var missing = live.Where(e => !weights.ContainsKey(e.Name)).Select(e => e.Name).ToList();
+        var wrong = live.Where(e => weights.ContainsKey(e.Name) && !weights[e.Name].shape.SequenceEqual(e.Value.shape))
+            .Select(e => $"{e.Name} [{string.Join(", ", weights[e.Name].shape)}] vs [{string.Join(", ", e.Value.shape)}]").ToList();
+        if (missing.Count + wrong.Count > 0)
+            throw new InvalidDataException($"Checkpoint '{path}' does not fit the model '{_model.Name}': missing {string.Join(", ", missing.Take(10))}; shape mismatches {string.Join("; ", wrong.Take(10))}.");
+        var saved = weights.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        ModuleState.Restore(live, saved);
+        if (_masters is not null) ModuleState.Restore(_masters.Masters.Select(m => (m.Name, (Tensor)m.Master)), saved);
+    }
+
+    private byte[] SaveOptimizerState()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+            ((OptimizerHelper)Optimizer.Optimizer).save_state_dict(writer);
+        return stream.ToArray();
+    }
+
+    private void LoadOptimizerState(byte[] bytes)
+    {
+        using var reader = new BinaryReader(new MemoryStream(bytes));
+        var helper = (OptimizerHelper)Optimizer.Optimizer;
+        helper.load_state_dict(reader);
+        if (_device.type != DeviceType.CPU) helper.to(_device);
+    }
+}

@@ -1,0 +1,106 @@
+using FineTune.Vision.Data;
+using FineTune.Vision.Metrics;
+using FineTune.Vision.Training.Losses;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FineTune.Vision.Training;
+
+public sealed partial class Trainer
+{
+    /// <summary>Evaluates the model (eval mode, no gradients) on <paramref name="data"/>: hard-label loss, top-1/5, confusion matrix.</summary>
+    public EvaluationResult Evaluate(DataLoader data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Evaluate(data, cancellationToken, raise: false);
+    }
+
+    /// <summary>Evaluates the EMA weights (swapped into the model for the pass, then put back).</summary>
+    /// <exception cref="InvalidOperationException">EMA is off.</exception>
+    public EvaluationResult EvaluateEma(DataLoader data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Ema is null) throw new InvalidOperationException("EvaluateEma needs TrainerOptions.Ema; the EMA is off.");
+        var live = ModuleState.Snapshot(ModuleState.Of(_model.Module));
+        try
+        {
+            Ema.CopyTo(_model.Module);
+            return Evaluate(data, cancellationToken, raise: false);
+        }
+        finally
+        {
+            ModuleState.Restore(ModuleState.Of(_model.Module), live);
+            ModuleState.Dispose(live);
+        }
+    }
+
+    /// <summary>
+    /// Class probabilities for every sample of <paramref name="data"/> (eval mode); with <paramref name="flipTta"/> the
+    /// mean of the softmax of the images and of their horizontal mirror images.
+    /// </summary>
+    public Predictions Predict(DataLoader data, bool flipTta = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        List<float[]> probabilities = [];
+        List<int> predicted = [], actual = [], indices = [];
+        RunEval(data, cancellationToken, (batch, images) =>
+        {
+            Tensor p = softmax(_model.Module.call(images).to(ScalarType.Float32), 1);
+            if (flipTta) p = (p + softmax(_model.Module.call(images.flip(3)).to(ScalarType.Float32), 1)) / 2;
+            Tensor cpu = p.cpu();
+            int classes = (int)cpu.shape[1];
+            float[] flat = cpu.data<float>().ToArray();
+            for (int i = 0; i < batch.Count; i++)
+            {
+                float[] row = flat.AsSpan(i * classes, classes).ToArray();
+                probabilities.Add(row);
+                predicted.Add(Array.IndexOf(row, row.Max()));
+            }
+            actual.AddRange(batch.Labels.data<long>().ToArray().Select(l => (int)l));
+            indices.AddRange(batch.SampleIndices);
+        });
+        return new Predictions([.. probabilities], [.. predicted], [.. actual], [.. indices]);
+    }
+
+    private EvaluationResult Evaluate(DataLoader data, CancellationToken cancellationToken, bool raise)
+    {
+        var loss = new RunningMean();
+        var topK = new TopKAccuracy(1, 5);
+        var confusion = new ConfusionMatrix(Math.Max(1, _model.NumClasses));
+        RunEval(data, cancellationToken, (batch, images) =>
+        {
+            Tensor logits = _model.Module.call(images);
+            Tensor labels = batch.Labels.to(_device);
+            loss.Add(LabelSmoothingCrossEntropy.Compute(logits, labels).item<float>(), batch.Count);
+            topK.Update(logits, labels);
+            confusion.Update(logits, labels);
+            if (raise) Raise(TrainingEvent.ValidationBatchEnd);
+        });
+        return new EvaluationResult(loss.Mean, topK.Value(1), topK.Value(5), topK.Count, confusion);
+    }
+
+    /// <summary>Runs <paramref name="body"/> on every batch in eval mode without gradients, each batch in its own scope.</summary>
+    private void RunEval(DataLoader data, CancellationToken cancellationToken, Action<Batch, Tensor> body)
+    {
+        bool wasTraining = _model.Module.training;
+        _model.Module.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            foreach (Batch batch in data.Epoch(0, cancellationToken))
+            {
+                using var scope = torch.NewDisposeScope();
+                Tensor images = PrepareImages(batch.Images);
+                if (ComputeType != ScalarType.Float32) images = images.to(ComputeType);
+                body(batch, images);
+            }
+        }
+        finally
+        {
+            _model.Module.train(wasTraining);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using FineTune.Vision.Core;
+using FineTune.Vision.Data;
+using FineTune.Vision.Optim.Schedules;
+using FineTune.Vision.Training.Losses;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FineTune.Vision.Training;
+
+public sealed partial class Trainer
+{
+    /// <summary>Stream tag of the batch-transform generator in <see cref="SeedMixer"/>.</summary>
+    private const long MixingStream = 0x4D49585F;
+
+    /// <summary>Stream tag of the torch generator reseeded per batch (dropout, drop path).</summary>
+    private const long TorchStream = 0x544F5243;
+
+    /// <summary>One micro-batch: forward, loss, backward, and the optimizer step when <paramref name="stepNow"/>. Returns the loss.</summary>
+    internal double TrainBatch(Batch batch, bool stepNow, double lr, EpochMeter? meter, bool raise)
+    {
+        using var scope = torch.NewDisposeScope();
+        // Every random draw of the step depends only on (seed, epoch, batch): resuming replays it exactly.
+        torch.random.manual_seed(SeedMixer.Mix(Options.Seed, TorchStream, batch.Epoch, batch.Index));
+        Tensor images = PrepareImages(batch.Images), labels = batch.Labels.to(_device);
+        Tensor? targets = Options.Mixing?.Apply(images, labels, SeedMixer.Create(Options.Seed, MixingStream, batch.Epoch, batch.Index));
+        if (ComputeType != ScalarType.Float32) images = images.to(ComputeType);
+        (Context.Images, Context.Labels, Context.Targets, Context.BatchSize) = (images, labels, targets, batch.Count);
+        if (raise) Raise(TrainingEvent.BatchStart);
+        Tensor logits = _model.Module.call(images);
+        Tensor loss = targets is null
+            ? LabelSmoothingCrossEntropy.Compute(logits, labels, Options.LabelSmoothing)
+            : SoftTargetCrossEntropy.Compute(logits, targets);
+        double value = loss.item<float>();
+        (Context.Logits, Context.Loss, Context.LossValue) = (logits, loss, value);
+        if (raise) Raise(TrainingEvent.AfterLoss);
+        if (meter is not null)
+        {
+            meter.Add(value, logits.detach().argmax(1).eq(labels).sum().item<long>(), batch.Count);
+            (Context.RunningLoss, Context.RunningAccuracy) = (meter.Loss.Mean, meter.Accuracy);
+        }
+        if (!Context.SkipStep) Backward(loss);
+        if (stepNow) OptimizerStep(lr, raise);
+        if (raise) Raise(TrainingEvent.BatchEnd);
+        Context.ClearBatch();
+        return value;
+    }
+
+    private Tensor PrepareImages(Tensor images)
+    {
+        if (!images.is_floating_point())
+            throw new InvalidOperationException(
+                $"Training batches must be float images; got {images.dtype}. Normalise uint8 sources first (UInt8BatchNormalizer) or use an encoder source (dataset.With(encoder)).");
+        // A private copy: batch transforms edit in place, and the loader's tensor is reused.
+        return Options.Mixing is null ? images.to(_device) : images.to(_device).clone();
+    }
+
+    private void Backward(Tensor loss)
+    {
+        if (Options.GradientAccumulation > 1) loss = loss / Options.GradientAccumulation;
+        if (_scaler is not null) loss = _scaler.ScaleLoss(loss);
+        loss.backward();
+    }
+
+    /// <summary>Unscale, check, clip, step (unless skipped), write masters back, clear gradients, update the EMA.</summary>
+    private void OptimizerStep(double lr, bool raise)
+    {
+        _masters?.CopyGradientsToMasters();
+        List<Parameter> parameters = [.. Optimizer.Parameters];
+        bool finite = _scaler?.UnscaleAndCheck(parameters) ?? true;
+        ClipGradients(parameters);
+        Context.LearningRate = lr;
+        if (raise) Raise(TrainingEvent.BeforeStep);
+        if (finite && !Context.SkipStep)
+        {
+            Optimizer.SetLearningRate(lr);
+            if (_schedule is IMomentumSchedule { CyclesMomentum: true } momentum) Optimizer.SetMomentum(momentum.MomentumAt(Context.Step));
+            Optimizer.Step();
+        }
+        _scaler?.Update(finite);
+        _masters?.CopyMastersToModel();
+        Optimizer.ZeroGrad();
+        if (!raise) return;
+        Context.Step++;
+        Ema?.Update(Context.Step);
+        Raise(TrainingEvent.AfterStep);
+    }
+
+    private void ClipGradients(List<Parameter> parameters)
+    {
+        if (Options.ClipGradValue is null && Options.ClipGradNorm is null) return;
+        var withGrad = parameters.Where(p => p.grad is not null).ToList();
+        if (withGrad.Count == 0) return;
+        if (Options.ClipGradValue is double value) nn.utils.clip_grad_value_(withGrad, value);
+        if (Options.ClipGradNorm is double norm) nn.utils.clip_grad_norm_(withGrad, norm);
+    }
+}

@@ -1,0 +1,182 @@
+using FineTune.Vision.Data;
+using FineTune.Vision.Models;
+using FineTune.Vision.Optim;
+using FineTune.Vision.Optim.Schedules;
+using FineTune.Vision.Training.Precision;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FineTune.Vision.Training;
+
+/// <summary>
+/// Trains, evaluates and predicts with an <see cref="IVisionModel"/>: one loop with named events (fastai style),
+/// everything else in callbacks and small collaborators (mixed precision, EMA, checkpoints, LR range test).
+/// </summary>
+/// <remarks>
+/// The trainer does not own the model; it owns the optimizer, the master weights and the EMA (dispose it). Create
+/// it after any model surgery (classifier reset, freezing): the optimizer is built over the trainable parameters then.
+/// Each training step and each evaluation batch runs in its own dispose scope.
+/// </remarks>
+public sealed partial class Trainer : IDisposable
+{
+    private readonly IVisionModel _model;
+    private readonly Device _device;
+    private readonly MasterWeights? _masters;
+    private readonly DynamicLossScaler? _scaler;
+    private readonly List<Callback> _callbacks;
+    private ILrSchedule? _schedule;
+    private int _completedEpochs;
+    private bool _disposed;
+
+    /// <summary>Prepares training of <paramref name="model"/>: moves it to the device, sets up precision, optimizer and EMA.</summary>
+    /// <exception cref="ArgumentException">The options are invalid (every problem is listed).</exception>
+    public Trainer(IVisionModel model, TrainerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Options = options ?? new TrainerOptions();
+        Options.Validate();
+        _model = model;
+        _device = Options.Device ?? CPU;
+        model.Module.to(_device);
+        if (Options.Precision != TrainingPrecision.Float32) _masters = new MasterWeights(model.Module, ComputeType);
+        if (Options.Precision == TrainingPrecision.Float16) _scaler = new DynamicLossScaler(Options.LossScaler);
+        var named = _masters?.Masters ?? model.Module.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+        Optimizer = Optimizers.Create(Options.Optimizer, named, model.NoWeightDecay);
+        if (Options.Ema is not null) Ema = new ModelEma(EmaSources(), Options.Ema);
+        _callbacks = [.. Options.Callbacks.OrderBy(c => c.Order)];
+        Context = new TrainingContext(model, Options, Optimizer, SaveCheckpoint);
+    }
+
+    /// <summary>The options.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>The optimizer.</summary>
+    public TrainingOptimizer Optimizer { get; }
+
+    /// <summary>The model EMA, or null when <see cref="TrainerOptions.Ema"/> is off.</summary>
+    public ModelEma? Ema { get; }
+
+    /// <summary>The run's state as callbacks see it (counters, metrics, history).</summary>
+    public TrainingContext Context { get; }
+
+    /// <summary>The loss scaler (fp16 only).</summary>
+    public DynamicLossScaler? LossScaler => _scaler;
+
+    private ScalarType ComputeType => Options.Precision switch
+    {
+        TrainingPrecision.BFloat16 => ScalarType.BFloat16,
+        TrainingPrecision.Float16 => ScalarType.Float16,
+        _ => ScalarType.Float32,
+    };
+
+    /// <summary>
+    /// Trains for the remaining epochs (all of them, or those after a <see cref="LoadCheckpoint"/>), validating after
+    /// each epoch when <paramref name="validation"/> is given. Returns the context with the history.
+    /// </summary>
+    public TrainingContext Fit(DataLoader train, DataLoader? validation = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (train.BatchesPerEpoch == 0) throw new ArgumentException("The training loader has no batches (fewer samples than BatchSize with DropLast).", nameof(train));
+        int stepsPerEpoch = (train.BatchesPerEpoch + Options.GradientAccumulation - 1) / Options.GradientAccumulation;
+        long total = Math.Min((long)Options.Epochs * stepsPerEpoch, Options.MaxSteps ?? long.MaxValue);
+        _schedule ??= Options.Schedule(Options.Optimizer.Lr, total);
+        (Context.Epochs, Context.TotalSteps, Context.BatchesPerEpoch) = (Options.Epochs, total, train.BatchesPerEpoch);
+        Context.ResetStop();
+        Raise(TrainingEvent.FitStart);
+        for (int epoch = _completedEpochs; epoch < Options.Epochs && !Context.StopRequested; epoch++)
+        {
+            Context.BeginEpoch(epoch);
+            Raise(TrainingEvent.EpochStart);
+            TrainEpoch(train, epoch, cancellationToken);
+            if (validation is not null && !Context.StopRequested) Validate(validation, cancellationToken);
+            if (_schedule is ReduceLROnPlateau plateau)
+                plateau.Report(Context.EpochMetrics.TryGetValue("val_loss", out double v) ? v : Context.EpochMetrics["train_loss"]);
+            _completedEpochs = epoch + 1;
+            Raise(TrainingEvent.EpochEnd);
+            Context.EndEpoch();
+            if (Context.Step >= total && epoch + 1 < Options.Epochs) Context.StopTraining($"the step budget of {total} optimizer steps is spent");
+        }
+        Raise(TrainingEvent.FitEnd);
+        return Context;
+    }
+
+    /// <summary>
+    /// Trains on <paramref name="train"/> with a shuffling loader of <see cref="TrainerOptions.BatchSize"/> seeded by
+    /// <see cref="TrainerOptions.Seed"/> (the last partial batch dropped), validating on <paramref name="validation"/>.
+    /// </summary>
+    public TrainingContext Fit(SampleSource train, SampleSource? validation = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        using var trainLoader = new DataLoader(train, LoaderOptions(shuffle: true, dropLast: train.Dataset.Count >= Options.BatchSize));
+        using var validationLoader = validation is null ? null : new DataLoader(validation, LoaderOptions(shuffle: false, dropLast: false));
+        return Fit(trainLoader, validationLoader, cancellationToken);
+    }
+
+    private DataLoaderOptions LoaderOptions(bool shuffle, bool dropLast) => new()
+    {
+        BatchSize = Options.BatchSize, Shuffle = shuffle, DropLast = dropLast, Seed = Options.Seed,
+        Workers = Options.Workers ?? Environment.ProcessorCount,
+    };
+
+    private void TrainEpoch(DataLoader train, int epoch, CancellationToken cancellationToken)
+    {
+        _model.Module.train();
+        var meter = new EpochMeter();
+        int accumulation = Options.GradientAccumulation, batches = train.BatchesPerEpoch;
+        foreach (Batch batch in train.Epoch(epoch, cancellationToken))
+        {
+            Context.BatchIndex = batch.Index;
+            bool stepNow = (batch.Index + 1) % accumulation == 0 || batch.Index + 1 == batches;
+            TrainBatch(batch, stepNow, _schedule!.LrAt(Context.Step), meter, raise: true);
+            if (Context.StopRequested || Context.Step >= Context.TotalSteps) break;
+        }
+        Context.SetMetric("train_loss", meter.Loss.Mean);
+        Context.SetMetric("train_top1", meter.Accuracy);
+        Context.SetMetric("lr", Context.LearningRate);
+    }
+
+    private void Validate(DataLoader validation, CancellationToken cancellationToken)
+    {
+        Raise(TrainingEvent.ValidationStart);
+        EvaluationResult result = Evaluate(validation, cancellationToken, raise: true);
+        Context.Validation = result;
+        Context.SetMetric("val_loss", result.Loss);
+        Context.SetMetric("val_top1", result.Top1);
+        Context.SetMetric("val_top5", result.Top5);
+        if (Ema is not null && Options.Ema!.Evaluate)
+        {
+            EvaluationResult ema = EvaluateEma(validation, cancellationToken);
+            Context.SetMetric("ema_val_loss", ema.Loss);
+            Context.SetMetric("ema_val_top1", ema.Top1);
+            Context.SetMetric("ema_val_top5", ema.Top5);
+        }
+        Raise(TrainingEvent.ValidationEnd);
+    }
+
+    private void Raise(TrainingEvent trainingEvent)
+    {
+        foreach (Callback callback in _callbacks)
+        {
+            try { callback.Invoke(trainingEvent, Context); }
+            catch (Exception e) when (e is not OperationCanceledException) { throw new CallbackException(callback.GetType().Name, trainingEvent, e); }
+        }
+    }
+
+    private IEnumerable<(string Name, Tensor Value)> EmaSources()
+    {
+        var masters = _masters?.Masters.ToDictionary(m => m.Name, m => (Tensor)m.Master, StringComparer.Ordinal);
+        foreach (var (name, value) in ModuleState.Of(_model.Module))
+            yield return (name, masters is not null && masters.TryGetValue(name, out Tensor? m) ? m : value);
+    }
+
+    /// <summary>Disposes the optimizer, master weights and EMA (not the model). Idempotent.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Optimizer.Dispose();
+        _masters?.Dispose();
+        Ema?.Dispose();
+    }
+}

@@ -1,0 +1,85 @@
+using FineTune.Vision.Optim;
+using FineTune.Vision.Training.Precision;
+using FineTune.Vision.Transforms;
+using static TorchSharp.torch;
+
+namespace FineTune.Vision.Training;
+
+/// <summary>How a <see cref="Trainer"/> trains: length, batches, optimizer, schedule, precision, regularisation, callbacks.</summary>
+/// <remarks>Validated once, when the trainer is created; every problem is listed in one exception.</remarks>
+public sealed class TrainerOptions
+{
+    /// <summary>Epochs to train. <value>Default: 10.</value></summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>A budget of optimizer steps; training stops when it is reached (null: only <see cref="Epochs"/> counts).</summary>
+    public long? MaxSteps { get; init; }
+
+    /// <summary>Samples per batch when the trainer makes its own data loaders from sample sources. <value>Default: 32.</value></summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Worker threads of loaders the trainer makes (null: the loader's default).</summary>
+    public int? Workers { get; init; }
+
+    /// <summary>The optimizer and its base rate. <value>Default: AdamW, lr 1e-3, weight decay 0.01.</value></summary>
+    public OptimizerConfig Optimizer { get; init; } = new();
+
+    /// <summary>The learning-rate schedule, made once the run length is known. <value>Default: <see cref="LrSchedules.Constant"/>.</value></summary>
+    public LrScheduleFactory Schedule { get; init; } = LrSchedules.Constant();
+
+    /// <summary>Micro-batches whose gradients are summed before each optimizer step. <value>Default: 1.</value></summary>
+    public int GradientAccumulation { get; init; } = 1;
+
+    /// <summary>Clip the global gradient L2 norm to this value (null: no clipping).</summary>
+    public double? ClipGradNorm { get; init; }
+
+    /// <summary>Clip each gradient element to ±this value (null: no clipping).</summary>
+    public double? ClipGradValue { get; init; }
+
+    /// <summary>The compute format. <value>Default: <see cref="TrainingPrecision.Float32"/>.</value></summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Float32;
+
+    /// <summary>Loss-scaler settings for <see cref="TrainingPrecision.Float16"/>. <value>Default: GradScaler's.</value></summary>
+    public LossScalerOptions LossScaler { get; init; } = new();
+
+    /// <summary>A batch transform such as Mixup/CutMix; its soft targets switch the loss to soft-target cross entropy.</summary>
+    public IBatchTransform? Mixing { get; init; }
+
+    /// <summary>Label smoothing of the hard-label training loss (not used with <see cref="Mixing"/>, which smooths itself). <value>Default: 0.</value></summary>
+    public double LabelSmoothing { get; init; }
+
+    /// <summary>Model EMA (null: off).</summary>
+    public EmaOptions? Ema { get; init; }
+
+    /// <summary>Seeds the data order, the augmentations, the batch transform and the torch generator (dropout, drop path). <value>Default: 0.</value></summary>
+    public long Seed { get; init; }
+
+    /// <summary>The device to train on (null: CPU).</summary>
+    public Device? Device { get; init; }
+
+    /// <summary>Callbacks, run in <see cref="Callback.Order"/> and then list order.</summary>
+    public IList<Callback> Callbacks { get; init; } = [];
+
+    internal void Validate()
+    {
+        List<string> errors = [];
+        if (Epochs <= 0) errors.Add($"{nameof(Epochs)} must be > 0 (was {Epochs}).");
+        if (MaxSteps is <= 0) errors.Add($"{nameof(MaxSteps)} must be > 0 or null (was {MaxSteps}).");
+        if (BatchSize <= 0) errors.Add($"{nameof(BatchSize)} must be > 0 (was {BatchSize}).");
+        if (Workers is <= 0) errors.Add($"{nameof(Workers)} must be > 0 or null (was {Workers}).");
+        if (Optimizer is null) errors.Add($"{nameof(Optimizer)} must not be null; e.g. Optimizers.AdamW(1e-3).");
+        if (Schedule is null) errors.Add($"{nameof(Schedule)} must not be null; e.g. LrSchedules.Constant().");
+        if (GradientAccumulation <= 0) errors.Add($"{nameof(GradientAccumulation)} must be ≥ 1 (was {GradientAccumulation}).");
+        if (ClipGradNorm is { } n && !(n > 0)) errors.Add($"{nameof(ClipGradNorm)} must be positive or null (was {n}).");
+        if (ClipGradValue is { } v && !(v > 0)) errors.Add($"{nameof(ClipGradValue)} must be positive or null (was {v}).");
+        if (!Enum.IsDefined(Precision)) errors.Add($"{nameof(Precision)} {(int)Precision} is not a {nameof(TrainingPrecision)}.");
+        if (LabelSmoothing is < 0 or >= 1) errors.Add($"{nameof(LabelSmoothing)} must be in [0, 1) (was {LabelSmoothing}).");
+        if (LossScaler is null) errors.Add($"{nameof(LossScaler)} must not be null.");
+        if (Callbacks is null) errors.Add($"{nameof(Callbacks)} must not be null.");
+        else if (Callbacks.Any(c => c is null)) errors.Add($"{nameof(Callbacks)} contains null.");
+        if (Ema is not null) errors.AddRange(Ema.Errors());
+        try { Optimizer?.Validate(); }
+        catch (ArgumentException e) { errors.Add(e.Message); }
+        if (errors.Count > 0) throw new ArgumentException($"Invalid {nameof(TrainerOptions)}:\n  " + string.Join("\n  ", errors));
+    }
+}

@@ -1,0 +1,136 @@
+using FineTune.Vision.Models;
+using FineTune.Vision.Optim;
+using static TorchSharp.torch;
+
+namespace FineTune.Vision.Training;
+
+/// <summary>
+/// What callbacks see of a run: the model, optimizer, counters, the current batch and loss, the epoch's metrics, and
+/// the flags that steer the loop. Tensors here are valid only during the event that exposes them.
+/// </summary>
+public sealed class TrainingContext
+{
+    private readonly Dictionary<string, double> _metrics = new(StringComparer.Ordinal);
+    private readonly List<IReadOnlyDictionary<string, double>> _history = [];
+    private readonly Action<string> _saveCheckpoint;
+
+    internal TrainingContext(IVisionModel model, TrainerOptions options, TrainingOptimizer optimizer, Action<string> saveCheckpoint)
+    {
+        (Model, Options, Optimizer, _saveCheckpoint) = (model, options, optimizer, saveCheckpoint);
+    }
+
+    /// <summary>The model being trained.</summary>
+    public IVisionModel Model { get; }
+
+    /// <summary>The trainer's options.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>The optimizer (over the fp32 master weights under mixed precision).</summary>
+    public TrainingOptimizer Optimizer { get; }
+
+    /// <summary>The current epoch, from 0.</summary>
+    public int Epoch { get; internal set; }
+
+    /// <summary>Epochs in the run.</summary>
+    public int Epochs { get; internal set; }
+
+    /// <summary>Optimizer steps done so far in the run (resumes continue the count).</summary>
+    public long Step { get; internal set; }
+
+    /// <summary>Optimizer steps in the whole run (what the schedule was made for).</summary>
+    public long TotalSteps { get; internal set; }
+
+    /// <summary>The current training batch's index in its epoch.</summary>
+    public int BatchIndex { get; internal set; }
+
+    /// <summary>Training batches per epoch.</summary>
+    public int BatchesPerEpoch { get; internal set; }
+
+    /// <summary>Samples in the current batch.</summary>
+    public int BatchSize { get; internal set; }
+
+    /// <summary>The current batch's images on the device (valid during batch events).</summary>
+    public Tensor? Images { get; internal set; }
+
+    /// <summary>The current batch's hard labels (valid during batch events).</summary>
+    public Tensor? Labels { get; internal set; }
+
+    /// <summary>Soft targets from the batch transform, or null (valid during batch events).</summary>
+    public Tensor? Targets { get; internal set; }
+
+    /// <summary>The current batch's logits (valid from <see cref="TrainingEvent.AfterLoss"/> to the batch's end).</summary>
+    public Tensor? Logits { get; internal set; }
+
+    /// <summary>The current batch's loss tensor (valid from <see cref="TrainingEvent.AfterLoss"/> to the batch's end).</summary>
+    public Tensor? Loss { get; internal set; }
+
+    /// <summary>The current batch's loss as a number.</summary>
+    public double LossValue { get; internal set; } = double.NaN;
+
+    /// <summary>Mean training loss of the epoch so far.</summary>
+    public double RunningLoss { get; internal set; } = double.NaN;
+
+    /// <summary>Top-1 accuracy on the hard labels of the epoch's training batches so far.</summary>
+    public double RunningAccuracy { get; internal set; } = double.NaN;
+
+    /// <summary>The base learning rate of the last optimizer step (groups scale it by their LrScale).</summary>
+    public double LearningRate { get; internal set; } = double.NaN;
+
+    /// <summary>Set in <see cref="TrainingEvent.BeforeStep"/> (or earlier in the batch) to skip this optimizer step.</summary>
+    public bool SkipStep { get; set; }
+
+    /// <summary>Whether a callback asked to stop.</summary>
+    public bool StopRequested { get; private set; }
+
+    /// <summary>Why training stops (null while it goes on).</summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>
+    /// This epoch's metrics so far: <c>train_loss</c>, <c>train_top1</c>, <c>lr</c>, <c>val_loss</c>, <c>val_top1</c>,
+    /// <c>val_top5</c>, and <c>ema_val_*</c> with EMA.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> EpochMetrics => _metrics;
+
+    /// <summary>The metrics of every finished epoch, in order.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, double>> History => _history;
+
+    /// <summary>The last validation result (null before the first, or without validation data).</summary>
+    public EvaluationResult? Validation { get; internal set; }
+
+    /// <summary>Asks the loop to stop after the current batch; the first reason given is kept.</summary>
+    public void StopTraining(string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        StopReason ??= reason;
+        StopRequested = true;
+    }
+
+    /// <summary>
+    /// Saves the model weights to <paramref name="weightsPath"/> (safetensors, fp32) and the training state beside it
+    /// (<see cref="Trainer.StatePathFor"/>), so that <see cref="Trainer.LoadCheckpoint"/> can resume.
+    /// </summary>
+    public void SaveCheckpoint(string weightsPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(weightsPath);
+        _saveCheckpoint(weightsPath);
+    }
+
+    internal void SetMetric(string name, double value) => _metrics[name] = value;
+
+    internal void BeginEpoch(int epoch)
+    {
+        Epoch = epoch;
+        _metrics.Clear();
+        (RunningLoss, RunningAccuracy) = (double.NaN, double.NaN);
+    }
+
+    internal void EndEpoch() => _history.Add(new Dictionary<string, double>(_metrics, StringComparer.Ordinal));
+
+    internal void ClearBatch()
+    {
+        (Images, Labels, Targets, Logits, Loss) = (null, null, null, null, null);
+        SkipStep = false;
+    }
+
+    internal void ResetStop() => (StopRequested, StopReason) = (false, null);
+}
