@@ -44,7 +44,7 @@ public sealed class BeitLoraRecipe : IRecipe
         var common = CommonOptions.Read(args, defaultEpochs: 25, RecipeModels.WeightsHint(Architecture));
         int batchSize = args.Int("batch-size", common.Smoke ? 4 : 8);
         int accumulation = args.Int("accumulation", common.Smoke ? 2 : 8);
-        var precision = args.Optional("precision") is null ? TrainingPrecision.Float32 : RecipePrecision.Parse(args);
+        var precision = RecipePrecision.Parse(args, fallback: "fp32");
         args.RejectUnknown();
 
         var data = RecipeData.Open(common, log);

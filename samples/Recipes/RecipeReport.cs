@@ -36,12 +36,12 @@ public static class RecipeReport
         text.AppendLine();
         text.AppendLine("| metric | value |");
         text.AppendLine("| --- | --- |");
-        foreach (var (name, value) in metrics) text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {value:0.####} |");
+        foreach (var (name, value) in metrics) text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {value:G4} |");
         if (note is not null) text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Stopped early: {note}.");
         Directory.CreateDirectory(common.OutDir);
         string summary = Path.Combine(common.OutDir, "summary.md");
         File.WriteAllText(summary, text.ToString());
-        log.WriteLine(string.Join(", ", metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:0.####}"))));
+        log.WriteLine(string.Join(", ", metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G4}"))));
         log.WriteLine($"outputs in {Path.GetFullPath(common.OutDir)}");
         return new RecipeResult(common.OutDir, metrics, [.. files, summary]);
     }

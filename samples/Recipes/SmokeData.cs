@@ -27,7 +27,7 @@ public static class SmokeData
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> is not in 2..8, or a count is below 1.</exception>
     /// <exception cref="FileNotFoundException">A source photograph is missing beside the assembly.</exception>
-    public static string Generate(string root, int classes = 4, int trainPerClass = 12, int valPerClass = 4, int seed = 0)
+    public static string Generate(string root, int classes = 6, int trainPerClass = 8, int valPerClass = 3, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);

@@ -76,7 +76,7 @@ public sealed class TransferTricksRecipe : IRecipe
 
         double lr = fixedLr ?? FindRate(model, train, wd, common, log);
         Func<long, ILrSchedule> makeSchedule = total => Schedule(schedule, lr, total, train.BatchesPerEpoch);
-        log.WriteLine($"stage 1: head only ({freezer.Report()}), {headEpochs} epoch(s), {schedule}, lr {lr:G3}");
+        log.WriteLine($"stage 1: head only, {headEpochs} epoch(s), {schedule}, lr {lr:G3}; {freezer.Report()}");
         using (var trainer = new Trainer(model, new TrainerOptions
         {
             Epochs = headEpochs, Seed = common.Seed, Optimizer = Optimizers.AdamW(lr, wd), Schedule = (_, total) => makeSchedule(total),
@@ -88,8 +88,9 @@ public sealed class TransferTricksRecipe : IRecipe
 
         freezer.UnfreezeLastBlocks(unfreeze);
         var groups = LayerParameterGroups.Discriminative(model, lo: lr / 100, hi: lr, new ParameterGroupOptions { WeightDecay = wd });
-        log.WriteLine($"stage 2: last {unfreeze} block(s) unfrozen ({freezer.Report()}), {common.Epochs} epoch(s), discriminative rates: "
-                      + string.Join(", ", groups.Where(g => !g.Name.EndsWith("/no_decay", StringComparison.Ordinal)).Select(g => $"{g.Name} {lr * g.LrScale:G3}")));
+        log.WriteLine($"stage 2: last {unfreeze} block(s) unfrozen, {common.Epochs} epoch(s), discriminative rates "
+                      + string.Join(", ", groups.Where(g => !g.Name.EndsWith("/no_decay", StringComparison.Ordinal)).Select(g => $"{g.Name} {lr * g.LrScale:G3}"))
+                      + $"; {freezer.Report()}");
         string schedulePng = Path.Combine(common.OutDir, "schedule.png");
         ScheduleCurve.Evaluate(makeSchedule((long)common.Epochs * train.BatchesPerEpoch), (long)common.Epochs * train.BatchesPerEpoch, $"stage 2: {schedule}, lr {lr:G3}").SavePng(schedulePng);
         var history = GroupedTraining.Fit(model, groups, Optimizers.AdamW(lr, wd), makeSchedule, train, validation, common.Epochs, common.Seed, log, cancellationToken);
