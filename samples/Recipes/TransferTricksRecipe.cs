@@ -89,7 +89,7 @@ public sealed class TransferTricksRecipe : IRecipe
         freezer.UnfreezeLastBlocks(unfreeze);
         var groups = LayerParameterGroups.Discriminative(model, lo: lr / 100, hi: lr, new ParameterGroupOptions { WeightDecay = wd });
         log.WriteLine($"stage 2: last {unfreeze} block(s) unfrozen, {common.Epochs} epoch(s), discriminative rates "
-                      + string.Join(", ", groups.Where(g => !g.Name.EndsWith("/no_decay", StringComparison.Ordinal)).Select(g => $"{g.Name} {lr * g.LrScale:G3}"))
+                      + string.Join(", ", groups.Select(g => $"{g.Name.Replace("/no_decay", "", StringComparison.Ordinal)} {lr * g.LrScale:G3}").Distinct())
                       + $"; {freezer.Report()}");
         string schedulePng = Path.Combine(common.OutDir, "schedule.png");
         ScheduleCurve.Evaluate(makeSchedule((long)common.Epochs * train.BatchesPerEpoch), (long)common.Epochs * train.BatchesPerEpoch, $"stage 2: {schedule}, lr {lr:G3}").SavePng(schedulePng);
@@ -112,7 +112,7 @@ public sealed class TransferTricksRecipe : IRecipe
             ModelRegistry.Get(name);
             return name;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is KeyNotFoundException or ArgumentException)
         {
             throw new RecipeUsageException($"{args.Recipe}: --model: {e.Message}");
         }
