@@ -56,6 +56,13 @@ public sealed class CommandLine
         return values[0];
     }
 
+    /// <summary>Every value of an option that may repeat (e.g. <c>--images a.jpg --images b.jpg</c>), in order; empty when absent.</summary>
+    public IReadOnlyList<string> Values(string name)
+    {
+        _read.Add(name);
+        return _options.TryGetValue(name, out var values) ? values : [];
+    }
+
     /// <summary>An integer option.</summary>
     public int Int(string name, int fallback)
     {
