@@ -7,6 +7,7 @@ var verbs = new Dictionary<string, (string Usage, Func<CommandLine, TextWriter, 
     ["inspect"] = (InspectVerb.Usage, InspectVerb.Run),
     ["logits"] = (LogitsVerb.Usage, LogitsVerb.Run),
     ["schedule"] = (ScheduleVerb.Usage, ScheduleVerb.Run),
+    ["train"] = (TrainVerb.Usage, TrainVerb.Run),
 };
 
 try
