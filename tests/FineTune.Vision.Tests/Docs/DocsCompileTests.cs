@@ -1,0 +1,66 @@
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace FineTune.Vision.Tests.Docs;
+
+/// <summary>
+/// Every C# block in README.md and docs/*.md compiles against the library, as a top-level program with the SDK's
+/// implicit usings: the code users copy is code that builds.
+/// </summary>
+public sealed partial class DocsCompileTests
+{
+    private const string ImplicitUsings =
+        "global using System; global using System.IO; global using System.Linq; global using System.Collections.Generic; " +
+        "global using System.Threading; global using System.Threading.Tasks;";
+
+    public static TheoryData<string, int> Blocks()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (string file in DocumentFiles())
+            for (int i = 0; i < CodeBlocks(file).Count; i++) data.Add(Path.GetRelativePath(ArchitectureTests.RepoRoot(), file), i);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Blocks))]
+    public void Code_block_compiles(string document, int index)
+    {
+        string code = CodeBlocks(Path.Combine(ArchitectureTests.RepoRoot(), document))[index];
+        var compilation = CSharpCompilation.Create(
+            $"DocBlock{index}",
+            [CSharpSyntaxTree.ParseText(ImplicitUsings), CSharpSyntaxTree.ParseText(code)],
+            References(),
+            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, $"{document}, C# block {index + 1}:\n" + string.Join("\n", errors) + "\n---\n" + code);
+    }
+
+    [Fact]
+    public void The_readme_has_a_compiled_example()
+    {
+        Assert.Contains(DocumentFiles(), f => Path.GetFileName(f) == "README.md" && CodeBlocks(f).Count > 0);
+    }
+
+    private static IEnumerable<string> DocumentFiles()
+    {
+        string root = ArchitectureTests.RepoRoot();
+        yield return Path.Combine(root, "README.md");
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md").Order(StringComparer.Ordinal)) yield return file;
+    }
+
+    private static List<string> CodeBlocks(string file) =>
+        [.. CSharpBlock().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value)];
+
+    private static IEnumerable<MetadataReference> References()
+    {
+        string platform = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
+        var paths = platform.Split(Path.PathSeparator).ToHashSet(StringComparer.Ordinal);
+        paths.Add(typeof(FineTune.Vision.Models.VisionModel).Assembly.Location);
+        paths.Add(typeof(TorchSharp.torch).Assembly.Location);
+        return paths.Where(File.Exists).Select(p => MetadataReference.CreateFromFile(p));
+    }
+
+    [GeneratedRegex(@"```csharp\r?\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex CSharpBlock();
+}
