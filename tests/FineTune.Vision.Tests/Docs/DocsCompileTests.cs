@@ -27,11 +27,15 @@ public sealed partial class DocsCompileTests
     public void Code_block_compiles(string document, int index)
     {
         string code = CodeBlocks(Path.Combine(ArchitectureTests.RepoRoot(), document))[index];
+        SyntaxTree tree = CSharpSyntaxTree.ParseText(code);
+        // A block of statements is a program; a block of type declarations only is a library.
+        bool program = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.GlobalStatementSyntax>().Any();
         var compilation = CSharpCompilation.Create(
             $"DocBlock{index}",
-            [CSharpSyntaxTree.ParseText(ImplicitUsings), CSharpSyntaxTree.ParseText(code)],
+            [CSharpSyntaxTree.ParseText(ImplicitUsings), tree],
             References(),
-            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(program ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
+                nullableContextOptions: NullableContextOptions.Enable));
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, $"{document}, C# block {index + 1}:\n" + string.Join("\n", errors) + "\n---\n" + code);
     }
