@@ -30,13 +30,14 @@ public sealed partial class Trainer
             ["format"] = "pt", ["model"] = _model.Name,
             ["epoch"] = _completedEpochs.ToString(CultureInfo.InvariantCulture),
             ["step"] = Context.Step.ToString(CultureInfo.InvariantCulture),
+            ["batches_done"] = _batchesDone.ToString(CultureInfo.InvariantCulture),
         };
         using (var scope = torch.NewDisposeScope())
             SafeTensors.Save(weightsPath, WeightsToSave(), metadata);
         if (Ema is not null) SafeTensors.Save(EmaPathFor(weightsPath), Ema.Shadows);
         var state = new TrainingStateFile
         {
-            CompletedEpochs = _completedEpochs, Step = Context.Step, Seed = Options.Seed, Precision = Options.Precision,
+            CompletedEpochs = _completedEpochs, BatchesDone = _batchesDone, Step = Context.Step, Seed = Options.Seed, Precision = Options.Precision,
             LossScale = _scaler?.Scale, GrowthTracker = _scaler?.GrowthTracker ?? 0, SkippedSteps = _scaler?.SkippedSteps ?? 0,
             OptimizerState = SaveOptimizerState(),
         };
@@ -58,7 +59,11 @@ public sealed partial class Trainer
         if (state.Precision != Options.Precision || state.Seed != Options.Seed)
             throw new InvalidDataException(
                 $"'{StatePathFor(weightsPath)}' was saved with Precision {state.Precision} and Seed {state.Seed}; this trainer has {Options.Precision} and {Options.Seed}. Use the same options to resume.");
-        using (StateDict weights = SafeTensors.Load(weightsPath)) LoadWeights(weights, weightsPath);
+        using (StateDict weights = SafeTensors.Load(weightsPath))
+        {
+            CheckSameSave(weights, state, weightsPath);
+            LoadWeights(weights, weightsPath);
+        }
         if (Ema is not null)
         {
             string emaPath = EmaPathFor(weightsPath);
@@ -67,8 +72,19 @@ public sealed partial class Trainer
         }
         if (_scaler is not null && state.LossScale is double scale) _scaler.Restore(scale, state.GrowthTracker, state.SkippedSteps);
         LoadOptimizerState(state.OptimizerState);
-        _completedEpochs = state.CompletedEpochs;
+        (_completedEpochs, _batchesDone, _skipBatches) = (state.CompletedEpochs, state.BatchesDone, state.BatchesDone);
         Context.Step = state.Step;
+    }
+
+    /// <summary>The weights and the state file are written one after the other; a crash between them leaves a torn pair.</summary>
+    private static void CheckSameSave(StateDict weights, TrainingStateFile state, string weightsPath)
+    {
+        string Saved(string key) => weights.Metadata.TryGetValue(key, out string? v) ? v : "0";
+        string expected = string.Create(CultureInfo.InvariantCulture, $"epoch {state.CompletedEpochs}, step {state.Step}, batches done {state.BatchesDone}");
+        string actual = $"epoch {Saved("epoch")}, step {Saved("step")}, batches done {Saved("batches_done")}";
+        if (actual != expected)
+            throw new InvalidDataException(
+                $"Checkpoint '{weightsPath}' ({actual}) and its training state '{StatePathFor(weightsPath)}' ({expected}) come from different saves; a save was interrupted between the two files. Resume from an older checkpoint.");
     }
 
     private IEnumerable<KeyValuePair<string, Tensor>> WeightsToSave()

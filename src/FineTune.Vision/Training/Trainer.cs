@@ -26,6 +26,8 @@ public sealed partial class Trainer : IDisposable
     private readonly List<Callback> _callbacks;
     private ILrSchedule? _schedule;
     private int _completedEpochs;
+    private int _batchesDone;
+    private int _skipBatches;
     private bool _disposed;
 
     /// <summary>Prepares training of <paramref name="model"/>: moves it to the device, sets up precision, optimizer and EMA.</summary>
@@ -73,6 +75,12 @@ public sealed partial class Trainer : IDisposable
     /// Trains for the remaining epochs (all of them, or those after a <see cref="LoadCheckpoint"/>), validating after
     /// each epoch when <paramref name="validation"/> is given. Returns the context with the history.
     /// </summary>
+    /// <remarks>
+    /// Cancelling <paramref name="cancellationToken"/> (e.g. from <c>Console.CancelKeyPress</c>) ends the run cleanly
+    /// after the current optimizer step: <see cref="TrainingContext.StopReason"/> is <c>cancelled</c> and, when
+    /// <see cref="TrainerOptions.RecoveryCheckpoint"/> is set, a checkpoint is saved there from which
+    /// <see cref="LoadCheckpoint"/> resumes at the next batch, exactly as if the run had not stopped.
+    /// </remarks>
     public TrainingContext Fit(DataLoader train, DataLoader? validation = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
@@ -84,21 +92,32 @@ public sealed partial class Trainer : IDisposable
         (Context.Epochs, Context.TotalSteps, Context.BatchesPerEpoch) = (Options.Epochs, total, train.BatchesPerEpoch);
         Context.ResetStop();
         Raise(TrainingEvent.FitStart);
-        for (int epoch = _completedEpochs; epoch < Options.Epochs && !Context.StopRequested; epoch++)
+        try
         {
-            Context.BeginEpoch(epoch);
-            Raise(TrainingEvent.EpochStart);
-            TrainEpoch(train, epoch, cancellationToken);
-            if (validation is not null && !Context.StopRequested) Validate(validation, cancellationToken);
-            if (_schedule is ReduceLROnPlateau plateau)
-                plateau.Report(Context.EpochMetrics.TryGetValue("val_loss", out double v) ? v : Context.EpochMetrics["train_loss"]);
-            _completedEpochs = epoch + 1;
-            Raise(TrainingEvent.EpochEnd);
-            Context.EndEpoch();
-            if (Context.Step >= total && epoch + 1 < Options.Epochs) Context.StopTraining($"the step budget of {total} optimizer steps is spent");
+            for (int epoch = _completedEpochs; epoch < Options.Epochs && !Context.StopRequested; epoch++)
+                RunEpoch(train, validation, epoch, total, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Context.StopTraining("cancelled");
+            if (Options.RecoveryCheckpoint is { } recovery) SaveCheckpoint(recovery);
         }
         Raise(TrainingEvent.FitEnd);
         return Context;
+    }
+
+    private void RunEpoch(DataLoader train, DataLoader? validation, int epoch, long total, CancellationToken cancellationToken)
+    {
+        Context.BeginEpoch(epoch);
+        Raise(TrainingEvent.EpochStart);
+        TrainEpoch(train, epoch, cancellationToken);
+        if (validation is not null && !Context.StopRequested) Validate(validation, cancellationToken);
+        if (_schedule is ReduceLROnPlateau plateau)
+            plateau.Report(Context.EpochMetrics.TryGetValue("val_loss", out double v) ? v : Context.EpochMetrics["train_loss"]);
+        (_completedEpochs, _batchesDone) = (epoch + 1, 0);
+        Raise(TrainingEvent.EpochEnd);
+        Context.EndEpoch();
+        if (Context.Step >= total && epoch + 1 < Options.Epochs) Context.StopTraining($"the step budget of {total} optimizer steps is spent");
     }
 
     /// <summary>
@@ -124,11 +143,15 @@ public sealed partial class Trainer : IDisposable
         _model.Module.train();
         var meter = new EpochMeter();
         int accumulation = Options.GradientAccumulation, batches = train.BatchesPerEpoch;
+        (int skip, _skipBatches) = (_skipBatches, 0);
         foreach (Batch batch in train.Epoch(epoch, cancellationToken))
         {
+            if (batch.Index < skip) continue;                       // trained before a recovery checkpoint
             Context.BatchIndex = batch.Index;
             bool stepNow = (batch.Index + 1) % accumulation == 0 || batch.Index + 1 == batches;
             TrainBatch(batch, stepNow, _schedule!.LrAt(Context.Step), meter, raise: true);
+            if (stepNow) _batchesDone = batch.Index + 1;
+            if (stepNow) cancellationToken.ThrowIfCancellationRequested();
             if (Context.StopRequested || Context.Step >= Context.TotalSteps) break;
         }
         Context.SetMetric("train_loss", meter.Loss.Mean);
