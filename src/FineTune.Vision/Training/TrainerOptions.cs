@@ -79,7 +79,7 @@ public sealed class TrainerOptions
         if (ClipGradNorm is { } n && !(n > 0)) errors.Add($"{nameof(ClipGradNorm)} must be positive or null (was {n}).");
         if (ClipGradValue is { } v && !(v > 0)) errors.Add($"{nameof(ClipGradValue)} must be positive or null (was {v}).");
         if (!Enum.IsDefined(Precision)) errors.Add($"{nameof(Precision)} {(int)Precision} is not a {nameof(TrainingPrecision)}.");
-        if (LabelSmoothing is < 0 or >= 1) errors.Add($"{nameof(LabelSmoothing)} must be in [0, 1) (was {LabelSmoothing}).");
+        if (!(LabelSmoothing is >= 0 and < 1)) errors.Add($"{nameof(LabelSmoothing)} must be in [0, 1) (was {LabelSmoothing}).");
         if (LossScaler is null) errors.Add($"{nameof(LossScaler)} must not be null.");
         if (RecoveryCheckpoint is not null && string.IsNullOrWhiteSpace(RecoveryCheckpoint)) errors.Add($"{nameof(RecoveryCheckpoint)} must be a file path or null (was '{RecoveryCheckpoint}').");
         if (Callbacks is null) errors.Add($"{nameof(Callbacks)} must not be null.");
