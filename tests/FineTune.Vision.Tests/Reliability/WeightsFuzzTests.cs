@@ -24,7 +24,7 @@ public sealed class WeightsFuzzTests(ITestOutputHelper output)
 
     [Fact]
     [Trait("Category", "Long")]
-    public void Hostile_checkpoints_fail_cleanly_and_execute_nothing_long() => RunCheckpoints(seed: 2, perCategory: 800, maxOps: 200_000);
+    public void Hostile_checkpoints_fail_cleanly_and_execute_nothing_long() => RunCheckpoints(seed: 2, perCategory: 600, maxOps: 100_000);
 
     private void RunSafeTensors(int seed, int perCategory)
     {
