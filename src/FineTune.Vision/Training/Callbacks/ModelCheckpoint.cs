@@ -6,7 +6,8 @@ namespace FineTune.Vision.Training.Callbacks;
 /// Saves checkpoints (weights as safetensors plus the training state for resume) after epochs: <c>last</c> every
 /// epoch, <c>best</c> when the monitored metric improves, and the top-k epochs by the metric
 /// (<c>epoch-NNN</c>, the worse ones deleted). An epoch whose monitored metric or weights are not finite (NaN or
-/// infinity) is never saved, so a diverged run cannot overwrite a good checkpoint; it is listed in <see cref="SkippedEpochs"/>.
+/// infinity), or that was stopped before its metric was measured, is never saved, so a diverged run cannot overwrite a
+/// good checkpoint; it is listed in <see cref="SkippedEpochs"/>.
 /// </summary>
 public sealed class ModelCheckpoint : MetricTracker
 {
@@ -49,7 +50,7 @@ public sealed class ModelCheckpoint : MetricTracker
     /// <summary>The per-epoch checkpoints kept, best first.</summary>
     public IReadOnlyList<string> TopK => _top.Select(t => t.Path).ToList();
 
-    /// <summary>The epochs (0-based) not saved because their metric or weights were not finite.</summary>
+    /// <summary>The epochs (0-based) not saved because their metric or weights were not finite, or the metric is missing from a stopped epoch.</summary>
     public IReadOnlyList<int> SkippedEpochs => _skipped;
 
     /// <inheritdoc />
@@ -72,8 +73,7 @@ public sealed class ModelCheckpoint : MetricTracker
 
     private bool IsFinite(TrainingContext context)
     {
-        foreach (string metric in new[] { Monitor, "train_loss" })
-            if (context.EpochMetrics.TryGetValue(metric, out double value) && !double.IsFinite(value)) return false;
+        if (context.EpochMetrics.TryGetValue(Monitor, out double value) ? !double.IsFinite(value) : context.StopRequested) return false;
         using var scope = TorchSharp.torch.NewDisposeScope();
         return context.Model.Module.parameters().All(p => !p.is_floating_point() || TorchSharp.torch.isfinite(p).all().item<bool>());
     }
