@@ -1,3 +1,4 @@
+using FineTune.Vision.Optim;
 using FineTune.Vision.Tests.Data;
 using FineTune.Vision.Tests.Training;
 using FineTune.Vision.Training;
@@ -47,6 +48,57 @@ public sealed class NumericsTests : IDisposable
             using StateDict saved = SafeTensors.Load(path);
             Assert.Equal("1", saved.Metadata["epoch"]);
             Assert.All(saved, kv => Assert.True(torch.isfinite(kv.Value).all().item<bool>(), $"{path}: {kv.Key} is not finite"));
+        }
+    }
+
+    [Fact]
+    public void Under_fp16_an_overflowing_batch_is_skipped_by_the_loss_scaler_and_training_goes_on()
+    {
+        var checkpoint = new ModelCheckpoint(_dir.Path, monitor: "val_loss");
+        var probe = new OverflowAt(epoch: 1, batch: 2);
+        using var model = TrainingFixtures.Model(CrashChild.Config);
+        using var loader = CrashChild.Loader();
+        using var validation = TrainingFixtures.Loader(TrainingFixtures.Encode(TrainingFixtures.FashionTest(32), 8), 16, shuffle: false);
+        using var trainer = new Trainer(model, new TrainerOptions
+        {
+            Epochs = 2, Seed = 5, Optimizer = Optimizers.AdamW(2e-3), Precision = TrainingPrecision.Float16,
+            LossScaler = new() { InitScale = 1024 }, Callbacks = { probe, checkpoint },
+        });
+        var context = trainer.Fit(loader, validation);
+
+        Assert.Null(context.StopReason);
+        Assert.Equal(12, context.Step);
+        Assert.Equal(1, trainer.LossScaler!.SkippedSteps);
+        Assert.Equal(512, trainer.LossScaler.Scale);                 // backed off once, not grown back within 4 steps
+        Assert.True(probe.Unchanged, "the overflowing batch changed the weights");
+        Assert.Empty(checkpoint.SkippedEpochs);
+    }
+
+    /// <summary>Makes one batch's fp16 inputs overflow (inf), and records whether that step left the weights as they were.</summary>
+    private sealed class OverflowAt(int epoch, int batch) : Callback
+    {
+        private float[]? _before;
+
+        public bool Unchanged { get; private set; }
+
+        public override void OnBatchStart(TrainingContext context)
+        {
+            if (context.Epoch != epoch || context.BatchIndex != batch) return;
+            _before = Snapshot(context);
+            context.Images!.mul_(1e6);
+        }
+
+        public override void OnBatchEnd(TrainingContext context)
+        {
+            if (_before is null) return;
+            Unchanged = _before.SequenceEqual(Snapshot(context));
+            _before = null;
+        }
+
+        private static float[] Snapshot(TrainingContext context)
+        {
+            using var scope = torch.NewDisposeScope();
+            return [.. context.Model.Module.parameters().SelectMany(p => p.detach().to(torch.ScalarType.Float32).data<float>().ToArray())];
         }
     }
 
