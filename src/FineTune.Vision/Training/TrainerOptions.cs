@@ -54,6 +54,13 @@ public sealed class TrainerOptions
     /// <summary>Seeds the data order, the augmentations, the batch transform and the torch generator (dropout, drop path). <value>Default: 0.</value></summary>
     public long Seed { get; init; }
 
+    /// <summary>
+    /// Mean and std that turn uint8 batches (<see cref="Data.DatasetExtensions.WithUInt8"/> sources) into normalised
+    /// float32 on the device; null uses the model's <see cref="Models.PretrainedConfig"/> mean and std. Float batches
+    /// are used as they come.
+    /// </summary>
+    public Normalization? UInt8Normalization { get; init; }
+
     /// <summary>The device to train on (null: CPU).</summary>
     public Device? Device { get; init; }
 
