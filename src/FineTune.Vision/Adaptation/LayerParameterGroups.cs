@@ -72,6 +72,7 @@ public static class LayerParameterGroups
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new ParameterGroupOptions();
+        options.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(options.WeightDecay);
         var layers = options.Groups ?? model.LayerGroups;
         double[] scales = scalesFor(layers.Count);

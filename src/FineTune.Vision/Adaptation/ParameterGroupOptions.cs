@@ -25,4 +25,15 @@ public sealed class ParameterGroupOptions
     /// <summary>Extra parameter names (exact, or suffix after a '.') without weight decay.</summary>
     /// <value>Default: empty.</value>
     public IReadOnlyList<string> NoWeightDecay { get; init; } = [];
+
+    /// <summary>Checks the options; every problem is listed in one exception.</summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public void Validate()
+    {
+        List<string> errors = [];
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) errors.Add($"{nameof(WeightDecay)} must be ≥ 0 and finite (was {WeightDecay}).");
+        if (NoWeightDecay is null) errors.Add($"{nameof(NoWeightDecay)} must not be null (use an empty list).");
+        if (Groups is { Count: 0 }) errors.Add($"{nameof(Groups)} must hold at least one layer group, or be null for the model's own.");
+        if (errors.Count > 0) throw new ArgumentException($"Invalid {nameof(ParameterGroupOptions)}:\n  " + string.Join("\n  ", errors));
+    }
 }

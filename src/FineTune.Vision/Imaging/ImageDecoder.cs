@@ -8,25 +8,64 @@ namespace FineTune.Vision.Imaging;
 /// </summary>
 public static class ImageDecoder
 {
+    /// <summary>The default <see cref="MaxPixels"/>: 128 megapixels (Pillow refuses from about 179 MP by default).</summary>
+    public const long DefaultMaxPixels = 128_000_000;
+
+    private static long s_maxPixels = DefaultMaxPixels;
+
+    /// <summary>
+    /// The most pixels (width x height, as the header declares them) an image may have: larger ones throw
+    /// <see cref="DecompressionBombException"/> before any pixel memory is allocated. Process-wide, like Pillow's
+    /// <c>Image.MAX_IMAGE_PIXELS</c>; the overloads taking <c>maxPixels</c> override it per call.
+    /// </summary>
+    /// <value>Default: <see cref="DefaultMaxPixels"/>.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public static long MaxPixels
+    {
+        get => Volatile.Read(ref s_maxPixels);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            Volatile.Write(ref s_maxPixels, value);
+        }
+    }
+
     /// <summary>Decodes the image file at <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a decodable image; the message names the file.</exception>
-    public static RgbImage Decode(string path)
+    /// <exception cref="DecompressionBombException">The header declares more than <see cref="MaxPixels"/> pixels.</exception>
+    public static RgbImage Decode(string path) => Decode(path, MaxPixels);
+
+    /// <summary>Decodes the image file at <paramref name="path"/>, refusing images of more than <paramref name="maxPixels"/> pixels.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a decodable image; the message names the file.</exception>
+    /// <exception cref="DecompressionBombException">The header declares more than <paramref name="maxPixels"/> pixels.</exception>
+    public static RgbImage Decode(string path, long maxPixels)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Image file '{path}' does not exist.", path);
-        return Decode(File.ReadAllBytes(path), path);
+        return Decode(File.ReadAllBytes(path), path, maxPixels);
     }
 
     /// <summary>Decodes an encoded image held in memory; <paramref name="sourceName"/> names it in errors.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a decodable image.</exception>
-    public static RgbImage Decode(ReadOnlySpan<byte> encoded, string sourceName)
+    /// <exception cref="DecompressionBombException">The header declares more than <see cref="MaxPixels"/> pixels.</exception>
+    public static RgbImage Decode(ReadOnlySpan<byte> encoded, string sourceName) => Decode(encoded, sourceName, MaxPixels);
+
+    /// <summary>Decodes an encoded image held in memory, refusing images of more than <paramref name="maxPixels"/> pixels.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a decodable image.</exception>
+    /// <exception cref="DecompressionBombException">The header declares more than <paramref name="maxPixels"/> pixels.</exception>
+    public static RgbImage Decode(ReadOnlySpan<byte> encoded, string sourceName, long maxPixels)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPixels);
         if (encoded.IsEmpty) throw new InvalidDataException($"Image '{sourceName}' is empty (0 bytes).");
         using var data = SKData.CreateCopy(encoded);
         using var codec = SKCodec.Create(data)
             ?? throw new InvalidDataException($"Image '{sourceName}' is not in a format SkiaSharp can decode (JPEG, PNG, BMP, GIF, WebP), or its header is corrupt.");
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        if (width <= 0 || height <= 0) throw new InvalidDataException($"Image '{sourceName}' declares an empty size of {width} x {height} pixels.");
+        if ((long)width * height > maxPixels) throw new DecompressionBombException(sourceName, width, height, maxPixels);
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var bitmap = new SKBitmap(info);
         SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());
         if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))

@@ -90,7 +90,7 @@ public abstract record ModelConfig
             errors.Add($"img_size, patch_size, in_chans and embed_dim must be > 0 (were {ImgSize}, {PatchSize}, {InChans}, {EmbedDim}).");
         else if (ImgSize % PatchSize != 0)
             errors.Add($"img_size {ImgSize} is not a multiple of patch_size {PatchSize}.");
-        if (MlpRatio <= 0) errors.Add($"mlp_ratio must be > 0 (was {MlpRatio}).");
+        if (!(MlpRatio > 0) || double.IsInfinity(MlpRatio)) errors.Add($"mlp_ratio must be > 0 (was {MlpRatio}).");
         CheckRate(errors, "drop_rate", DropRate);
         CheckRate(errors, "pos_drop_rate", PosDropRate);
         CheckRate(errors, "proj_drop_rate", ProjDropRate);

@@ -43,12 +43,12 @@ public sealed record OptimizerConfig
     {
         List<string> errors = [];
         if (!(Lr > 0) || double.IsInfinity(Lr)) errors.Add($"{nameof(Lr)} must be positive and finite (was {Lr}).");
-        if (WeightDecay is < 0) errors.Add($"{nameof(WeightDecay)} must be ≥ 0 (was {WeightDecay}).");
-        if (Momentum is < 0 or >= 1) errors.Add($"{nameof(Momentum)} must be in [0, 1) (was {Momentum}).");
+        if (WeightDecay is double wd && (!(wd >= 0) || double.IsInfinity(wd))) errors.Add($"{nameof(WeightDecay)} must be ≥ 0 and finite (was {WeightDecay}).");
+        if (!(Momentum is >= 0 and < 1)) errors.Add($"{nameof(Momentum)} must be in [0, 1) (was {Momentum}).");
         if (Nesterov && Momentum == 0) errors.Add($"{nameof(Nesterov)} needs a non-zero {nameof(Momentum)}.");
-        if (Beta1 is < 0 or >= 1) errors.Add($"{nameof(Beta1)} must be in [0, 1) (was {Beta1}).");
-        if (Beta2 is < 0 or >= 1) errors.Add($"{nameof(Beta2)} must be in [0, 1) (was {Beta2}).");
-        if (!(Eps > 0)) errors.Add($"{nameof(Eps)} must be > 0 (was {Eps}).");
+        if (!(Beta1 is >= 0 and < 1)) errors.Add($"{nameof(Beta1)} must be in [0, 1) (was {Beta1}).");
+        if (!(Beta2 is >= 0 and < 1)) errors.Add($"{nameof(Beta2)} must be in [0, 1) (was {Beta2}).");
+        if (!(Eps > 0) || double.IsInfinity(Eps)) errors.Add($"{nameof(Eps)} must be > 0 (was {Eps}).");
         if (errors.Count > 0) throw new ArgumentException($"Invalid {nameof(OptimizerConfig)}:\n  " + string.Join("\n  ", errors));
     }
 }

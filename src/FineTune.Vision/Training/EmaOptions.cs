@@ -40,8 +40,8 @@ public sealed record EmaOptions
 
     internal IEnumerable<string> Errors()
     {
-        if (Decay is < 0 or > 1) yield return $"{nameof(EmaOptions)}.{nameof(Decay)} must be in [0, 1] (was {Decay}).";
-        if (MinDecay < 0 || MinDecay > Decay) yield return $"{nameof(EmaOptions)}.{nameof(MinDecay)} must be in [0, {nameof(Decay)}] (was {MinDecay}).";
+        if (!(Decay is >= 0 and <= 1)) yield return $"{nameof(EmaOptions)}.{nameof(Decay)} must be in [0, 1] (was {Decay}).";
+        if (!(MinDecay >= 0 && MinDecay <= Decay)) yield return $"{nameof(EmaOptions)}.{nameof(MinDecay)} must be in [0, {nameof(Decay)}] (was {MinDecay}).";
         if (UpdateAfterStep < 0) yield return $"{nameof(EmaOptions)}.{nameof(UpdateAfterStep)} must be ≥ 0 (was {UpdateAfterStep}).";
         if (!(WarmupGamma > 0)) yield return $"{nameof(EmaOptions)}.{nameof(WarmupGamma)} must be > 0 (was {WarmupGamma}).";
         if (!(WarmupPower > 0)) yield return $"{nameof(EmaOptions)}.{nameof(WarmupPower)} must be > 0 (was {WarmupPower}).";

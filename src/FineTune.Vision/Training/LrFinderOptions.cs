@@ -22,9 +22,9 @@ public sealed record LrFinderOptions
     {
         List<string> errors = [];
         if (!(StartLr > 0)) errors.Add($"{nameof(StartLr)} must be > 0 (was {StartLr}).");
-        if (!(EndLr > StartLr)) errors.Add($"{nameof(EndLr)} must be > {nameof(StartLr)} (was {EndLr} vs {StartLr}).");
+        if (!(EndLr > StartLr) || double.IsInfinity(EndLr)) errors.Add($"{nameof(EndLr)} must be > {nameof(StartLr)} (was {EndLr} vs {StartLr}).");
         if (NumSteps <= 0) errors.Add($"{nameof(NumSteps)} must be > 0 (was {NumSteps}).");
-        if (Beta is < 0 or >= 1) errors.Add($"{nameof(Beta)} must be in [0, 1) (was {Beta}).");
+        if (!(Beta is >= 0 and < 1)) errors.Add($"{nameof(Beta)} must be in [0, 1) (was {Beta}).");
         if (errors.Count > 0) throw new ArgumentException($"Invalid {nameof(LrFinderOptions)}:\n  " + string.Join("\n  ", errors));
     }
 }

@@ -33,6 +33,7 @@ public sealed partial class Trainer
             ["format"] = "pt", ["model"] = _model.Name,
             ["epoch"] = _completedEpochs.ToString(CultureInfo.InvariantCulture),
             ["step"] = Context.Step.ToString(CultureInfo.InvariantCulture),
+            ["next_batch"] = _nextBatch.ToString(CultureInfo.InvariantCulture),
         };
         using (var scope = torch.NewDisposeScope())
             SafeTensors.Save(weightsPath, WeightsToSave(), metadata);
@@ -67,7 +68,11 @@ public sealed partial class Trainer
         if (state.Precision != Options.Precision || state.Seed != Options.Seed)
             throw new InvalidDataException(
                 $"'{StatePathFor(weightsPath)}' was saved with Precision {state.Precision} and Seed {state.Seed}; this trainer has {Options.Precision} and {Options.Seed}. Use the same options to resume.");
-        using (StateDict weights = SafeTensors.Load(weightsPath)) LoadWeights(weights, weightsPath);
+        using (StateDict weights = SafeTensors.Load(weightsPath))
+        {
+            CheckSameSave(weights, state, weightsPath);
+            LoadWeights(weights, weightsPath);
+        }
         if (Ema is not null)
         {
             string emaPath = EmaPathFor(weightsPath);
@@ -81,6 +86,17 @@ public sealed partial class Trainer
         Context.RestoreHistory(state.History);
         _historyAtEpochStart = state.History.Count;
         (_schedule, _pendingPlateau, _pendingCallbackStates) = (null, state.Plateau, state.Callbacks);
+    }
+
+    /// <summary>The weights and the state file are written one after the other; a crash between them leaves a torn pair.</summary>
+    private static void CheckSameSave(StateDict weights, TrainingStateFile state, string weightsPath)
+    {
+        string Saved(string key) => weights.Metadata.TryGetValue(key, out string? v) ? v : "0";
+        string expected = string.Create(CultureInfo.InvariantCulture, $"epoch {state.CompletedEpochs}, step {state.Step}, next batch {state.NextBatch}");
+        string actual = $"epoch {Saved("epoch")}, step {Saved("step")}, next batch {Saved("next_batch")}";
+        if (actual != expected)
+            throw new InvalidDataException(
+                $"Checkpoint '{weightsPath}' ({actual}) and its training state '{StatePathFor(weightsPath)}' ({expected}) come from different saves; a save was interrupted between the two files. Resume from an older checkpoint.");
     }
 
     private IEnumerable<KeyValuePair<string, Tensor>> WeightsToSave()

@@ -73,6 +73,12 @@ public sealed partial class Trainer : IDisposable
     /// Trains for the remaining epochs (all of them, or those after a <see cref="LoadCheckpoint"/>), validating after
     /// each epoch when <paramref name="validation"/> is given. Returns the context with the history.
     /// </summary>
+    /// <remarks>
+    /// Cancelling <paramref name="cancellationToken"/> (e.g. from <c>Console.CancelKeyPress</c>) ends the run cleanly
+    /// before the next batch: <see cref="TrainingContext.StopReason"/> is <c>cancelled</c> and, when
+    /// <see cref="TrainerOptions.RecoveryCheckpoint"/> is set, a checkpoint is saved there from which
+    /// <see cref="LoadCheckpoint"/> resumes with the batch after the last optimizer step, as if the run had not stopped.
+    /// </remarks>
     public TrainingContext Fit(DataLoader train, DataLoader? validation = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
@@ -86,21 +92,33 @@ public sealed partial class Trainer : IDisposable
         Optimizer.ZeroGrad(); // a window cut short by an earlier stop is replayed from its start
         Raise(TrainingEvent.FitStart);
         RestoreCallbackStates();
-        for (int epoch = _completedEpochs; epoch < Options.Epochs && !Context.StopRequested; epoch++)
+        try
         {
-            BeginEpoch(epoch);
-            Raise(TrainingEvent.EpochStart);
-            bool complete = TrainEpoch(train, epoch, cancellationToken);
-            if (validation is not null && !Context.StopRequested) Validate(validation, cancellationToken);
-            if (_schedule is ReduceLROnPlateau plateau)
-                plateau.Report(Context.EpochMetrics.TryGetValue("val_loss", out double v) ? v : Context.EpochMetrics["train_loss"]);
-            if (complete) (_completedEpochs, _nextBatch) = (epoch + 1, 0);
-            Context.EndEpoch();
-            Raise(TrainingEvent.EpochEnd);
-            if (Context.Step >= total && epoch + 1 < Options.Epochs) Context.StopTraining($"the step budget of {total} optimizer steps is spent");
+            for (int epoch = _completedEpochs; epoch < Options.Epochs && !Context.StopRequested; epoch++)
+                RunEpoch(train, validation, epoch, total, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The state is at the last optimizer step: the checkpoint resumes with the batch after it.
+            Context.StopTraining("cancelled");
+            if (Options.RecoveryCheckpoint is { } recovery) SaveCheckpoint(recovery);
         }
         Raise(TrainingEvent.FitEnd);
         return Context;
+    }
+
+    private void RunEpoch(DataLoader train, DataLoader? validation, int epoch, long total, CancellationToken cancellationToken)
+    {
+        BeginEpoch(epoch);
+        Raise(TrainingEvent.EpochStart);
+        bool complete = TrainEpoch(train, epoch, cancellationToken);
+        if (validation is not null && !Context.StopRequested) Validate(validation, cancellationToken);
+        if (_schedule is ReduceLROnPlateau plateau)
+            plateau.Report(Context.EpochMetrics.TryGetValue("val_loss", out double v) ? v : Context.EpochMetrics["train_loss"]);
+        if (complete) (_completedEpochs, _nextBatch) = (epoch + 1, 0);
+        Context.EndEpoch();
+        Raise(TrainingEvent.EpochEnd);
+        if (Context.Step >= total && epoch + 1 < Options.Epochs) Context.StopTraining($"the step budget of {total} optimizer steps is spent");
     }
 
     /// <summary>

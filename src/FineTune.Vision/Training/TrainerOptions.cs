@@ -64,6 +64,12 @@ public sealed class TrainerOptions
     /// <summary>The device to train on (null: CPU).</summary>
     public Device? Device { get; init; }
 
+    /// <summary>
+    /// Where a cancelled <see cref="Trainer.Fit(Data.DataLoader, Data.DataLoader?, CancellationToken)"/> saves a recovery
+    /// checkpoint (weights path; the training state goes beside it) before returning; null: none is saved.
+    /// </summary>
+    public string? RecoveryCheckpoint { get; init; }
+
     /// <summary>Callbacks, run in <see cref="Callback.Order"/> and then list order.</summary>
     public IList<Callback> Callbacks { get; init; } = [];
 
@@ -80,8 +86,9 @@ public sealed class TrainerOptions
         if (ClipGradNorm is { } n && !(n > 0)) errors.Add($"{nameof(ClipGradNorm)} must be positive or null (was {n}).");
         if (ClipGradValue is { } v && !(v > 0)) errors.Add($"{nameof(ClipGradValue)} must be positive or null (was {v}).");
         if (!Enum.IsDefined(Precision)) errors.Add($"{nameof(Precision)} {(int)Precision} is not a {nameof(TrainingPrecision)}.");
-        if (LabelSmoothing is < 0 or >= 1) errors.Add($"{nameof(LabelSmoothing)} must be in [0, 1) (was {LabelSmoothing}).");
+        if (!(LabelSmoothing is >= 0 and < 1)) errors.Add($"{nameof(LabelSmoothing)} must be in [0, 1) (was {LabelSmoothing}).");
         if (LossScaler is null) errors.Add($"{nameof(LossScaler)} must not be null.");
+        if (RecoveryCheckpoint is not null && string.IsNullOrWhiteSpace(RecoveryCheckpoint)) errors.Add($"{nameof(RecoveryCheckpoint)} must be a file path or null (was '{RecoveryCheckpoint}').");
         if (Callbacks is null) errors.Add($"{nameof(Callbacks)} must not be null.");
         else if (Callbacks.Any(c => c is null)) errors.Add($"{nameof(Callbacks)} contains null.");
         if (Ema is not null) errors.AddRange(Ema.Errors());

@@ -1,3 +1,4 @@
+using FineTune.Vision.Core;
 using FineTune.Vision.Optim.Schedules;
 
 namespace FineTune.Vision.Training;
@@ -28,12 +29,10 @@ internal sealed class TrainingStateFile
     public IReadOnlyList<IReadOnlyDictionary<string, double>> History { get; init; } = [];
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Callbacks { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, string>>();
 
-    /// <summary>Writes the file atomically (temporary file, then rename).</summary>
-    public void Write(string path)
+    /// <summary>Writes the file atomically and durably (temporary file, fsync, rename).</summary>
+    public void Write(string path) => AtomicFile.Write(path, stream =>
     {
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        using (var writer = new BinaryWriter(File.Create(temp)))
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(Magic);
             writer.Write(Version);
@@ -49,8 +48,7 @@ internal sealed class TrainingStateFile
             writer.Write(OptimizerState);
             WriteVersion2(writer);
         }
-        File.Move(temp, full, overwrite: true);
-    }
+    });
 
     private void WriteVersion2(BinaryWriter writer)
     {

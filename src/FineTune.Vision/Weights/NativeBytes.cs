@@ -11,6 +11,12 @@ internal static class NativeBytes
 {
     private const long ChunkBytes = 1L << 30;
 
+    [ThreadStatic]
+    private static long t_allocated;
+
+    /// <summary>Bytes of tensor memory the readers have allocated on this thread (diagnostics: the fuzz tests bound it).</summary>
+    internal static long AllocatedOnThread => t_allocated;
+
     /// <summary>A callback given a span over native tensor memory and the span's byte offset within the tensor.</summary>
     public delegate void SpanAction(Span<byte> span, long byteOffset);
 
@@ -44,6 +50,17 @@ internal static class NativeBytes
     }
 
     /// <summary>Creates an uninitialised CPU tensor, detached from any dispose scope.</summary>
-    public static Tensor Empty(long[] shape, ScalarType dtype) =>
-        torch.empty(shape, dtype: dtype, device: torch.CPU).DetachFromDisposeScope();
+    public static Tensor Empty(long[] shape, ScalarType dtype)
+    {
+        var tensor = torch.empty(shape, dtype: dtype, device: torch.CPU).DetachFromDisposeScope();
+        t_allocated += tensor.numel() * tensor.element_size();
+        return tensor;
+    }
+
+    /// <summary>A contiguous copy of a view, detached from any dispose scope (counted like <see cref="Empty"/>).</summary>
+    public static Tensor Clone(Tensor view)
+    {
+        t_allocated += view.numel() * view.element_size();
+        return view.clone().DetachFromDisposeScope();
+    }
 }

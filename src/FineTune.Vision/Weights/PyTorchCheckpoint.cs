@@ -26,10 +26,23 @@ public static class PyTorchCheckpoint
         ArgumentNullException.ThrowIfNull(path);
         options ??= new CheckpointReadOptions();
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        try
+        {
+            return Load(path, file, options);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            // ZipArchive reads its central directory lazily, so a corrupt one can surface on any access.
+            throw new WeightsFormatException(path, null, $"the zip archive is corrupt ({e.Message}); the file is truncated or damaged.", e);
+        }
+    }
+
+    private static StateDict Load(string path, FileStream file, CheckpointReadOptions options)
+    {
         using var zip = OpenZip(path, file);
         var (prefix, pickle) = FindPickle(path, zip);
         CheckByteOrder(path, zip, prefix);
-        object? root = new RestrictedUnpickler(path, ReadEntry(path, pickle)).Load();
+        object? root = new RestrictedUnpickler(path, ReadEntry(path, pickle, file.Length)).Load();
         var notes = new List<string>();
         var (refs, container) = CheckpointContainer.Select(path, root, options, notes);
         var result = new StateDict { SourcePath = path, Format = WeightsFormat.PyTorchZip, ContainerPath = container };
@@ -38,11 +51,12 @@ public static class PyTorchCheckpoint
             result.Notes.Add(note);
         }
         var storages = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        long copiesLeft = file.Length;
         try
         {
             foreach (var (key, tensorRef) in refs)
             {
-                result.Add(key, Materialize(path, zip, prefix, key, tensorRef, storages, file.Length));
+                result.Add(key, Materialize(path, zip, prefix, key, tensorRef, storages, file.Length, ref copiesLeft));
             }
         }
         catch
@@ -90,17 +104,21 @@ public static class PyTorchCheckpoint
     private static void CheckByteOrder(string path, ZipArchive zip, string prefix)
     {
         var entry = zip.GetEntry(prefix + "byteorder");
-        if (entry is not null && entry.Length < 16 && System.Text.Encoding.ASCII.GetString(ReadEntry(path, entry)).Trim() == "big")
+        if (entry is not null && entry.Length < 16 && System.Text.Encoding.ASCII.GetString(ReadEntry(path, entry, 16)).Trim() == "big")
         {
             throw new WeightsFormatException(path, null, "the checkpoint was saved on a big-endian machine; re-save it on a little-endian one.");
         }
     }
 
-    private static byte[] ReadEntry(string path, ZipArchiveEntry entry)
+    private static byte[] ReadEntry(string path, ZipArchiveEntry entry, long fileLength)
     {
         if (entry.Length > MaxPickleBytes)
         {
             throw new WeightsFormatException(path, null, $"'{entry.FullName}' claims {entry.Length} bytes, more than the {MaxPickleBytes}-byte limit.");
+        }
+        if (entry.Length > fileLength)
+        {
+            CheckInflates(path, null, entry, entry.Length);
         }
         var bytes = new byte[entry.Length];
         try
@@ -116,24 +134,31 @@ public static class PyTorchCheckpoint
     }
 
     private static Tensor Materialize(string path, ZipArchive zip, string prefix, string key, TensorRef t,
-        Dictionary<string, Tensor> storages, long fileLength)
+        Dictionary<string, Tensor> storages, long fileLength, ref long copiesLeft)
     {
-        CheckView(path, key, t);
+        long numel = CheckView(path, key, t);
         if (!storages.TryGetValue(t.Storage.Key, out var storage))
         {
             storage = ReadStorage(path, zip, prefix, key, t.Storage, fileLength);
             storages[t.Storage.Key] = storage;
         }
-        long numel = t.Size.Aggregate(1L, (a, b) => a * b);
         if (t.Offset == 0 && numel == t.Storage.Numel && IsContiguous(t.Size, t.Stride))
         {
             return storage.view(t.Size).DetachFromDisposeScope();
         }
+        long bytes = numel * t.Storage.Type.ElementSize;
+        if (bytes > copiesLeft)
+        {
+            throw new WeightsFormatException(path, key, $"its strided view of [{string.Join(", ", t.Size)}] needs a {bytes}-byte copy, which " +
+                $"with the copies before it is more than the file's {fileLength} bytes (an expanded, stride-0 tensor?); in Python, save it with .contiguous().");
+        }
+        copiesLeft -= bytes;
         using var view = storage.as_strided(t.Size, t.Stride, t.Offset);
-        return view.clone().DetachFromDisposeScope();
+        return NativeBytes.Clone(view);
     }
 
-    private static void CheckView(string path, string key, TensorRef t)
+    /// <summary>Checks the view against its storage and returns its element count.</summary>
+    private static long CheckView(string path, string key, TensorRef t)
     {
         if (t.Offset < 0 || t.Size.Any(s => s < 0) || t.Stride.Any(s => s < 0))
         {
@@ -141,25 +166,29 @@ public static class PyTorchCheckpoint
         }
         if (t.Size.Any(s => s == 0))
         {
-            return;
+            return 0;
         }
-        long last = t.Offset;
+        long last = t.Offset, numel = 1;
         try
         {
             for (int i = 0; i < t.Size.Length; i++)
             {
                 last = checked(last + (t.Size[i] - 1) * t.Stride[i]);
+                numel = checked(numel * t.Size[i]);
             }
+            _ = checked(numel * t.Storage.Type.ElementSize);
         }
         catch (OverflowException)
         {
-            last = long.MaxValue;
+            throw new WeightsFormatException(path, key, $"the view (offset {t.Offset}, size [{string.Join(", ", t.Size)}], stride " +
+                $"[{string.Join(", ", t.Stride)}]) is too large to address.");
         }
         if (last >= t.Storage.Numel)
         {
             throw new WeightsFormatException(path, key, $"the view (offset {t.Offset}, size [{string.Join(", ", t.Size)}], stride " +
                 $"[{string.Join(", ", t.Stride)}]) reaches element {last} of a {t.Storage.Numel}-element storage.");
         }
+        return numel;
     }
 
     private static Tensor ReadStorage(string path, ZipArchive zip, string prefix, string key, StorageRef s, long fileLength)
@@ -173,6 +202,10 @@ public static class PyTorchCheckpoint
             throw new WeightsFormatException(path, key, $"its storage '{name}' should hold {s.Numel} x {s.Type.Name} = {bytes} bytes " +
                 $"but the zip entry has {entry.Length} ({entry.CompressedLength} stored); the file is truncated or corrupt.");
         }
+        if (bytes > fileLength)
+        {
+            CheckInflates(path, key, entry, bytes);
+        }
         var tensor = NativeBytes.Empty([s.Numel], s.Type.DType);
         try
         {
@@ -184,6 +217,32 @@ public static class PyTorchCheckpoint
         {
             tensor.Dispose();
             throw new WeightsFormatException(path, key, $"its storage '{name}' cannot be read ({e.Message}); the file is truncated or corrupt.", e);
+        }
+    }
+
+    /// <summary>
+    /// Before allocating more than the file's size for a compressed entry, inflates it once into a small buffer to
+    /// check that it really holds <paramref name="bytes"/> bytes, so a lying size allocates nothing.
+    /// </summary>
+    private static void CheckInflates(string path, string? key, ZipArchiveEntry entry, long bytes)
+    {
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        try
+        {
+            using var stream = entry.Open();
+            for (int n; total < bytes && (n = stream.Read(buffer)) > 0;)
+            {
+                total += n;
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw new WeightsFormatException(path, key, $"'{entry.FullName}' cannot be read ({e.Message}); the file is truncated or corrupt.", e);
+        }
+        if (total < bytes)
+        {
+            throw new WeightsFormatException(path, key, $"'{entry.FullName}' claims {bytes} bytes but inflates to {total}; the file is truncated or corrupt.");
         }
     }
 

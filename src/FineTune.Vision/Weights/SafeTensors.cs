@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
 using System.Text.Json;
+using FineTune.Vision.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -69,7 +70,7 @@ public static class SafeTensors
 
     /// <summary>
     /// Writes named tensors (any device, any layout) to <paramref name="path"/>: first to a temporary file beside
-    /// it, then renamed over it, so a crash never leaves a half-written file under the final name.
+    /// it, flushed to the disk, then renamed over it, so a crash never leaves a half-written file under the final name.
     /// </summary>
     /// <param name="path">The destination.</param>
     /// <param name="tensors">Names and tensors; names must be unique and not <c>__metadata__</c>.</param>
@@ -81,32 +82,18 @@ public static class SafeTensors
         CheckPlatform();
         var items = tensors.ToList();
         byte[] header = BuildHeader(path, items, metadata);
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            Span<byte> prefix = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+            stream.Write(prefix);
+            stream.Write(header);
+            foreach (var (_, tensor) in items)
             {
-                Span<byte> prefix = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
-                stream.Write(prefix);
-                stream.Write(header);
-                foreach (var (_, tensor) in items)
-                {
-                    using var cpu = tensor.detach().cpu().contiguous();
-                    NativeBytes.Visit(cpu, (span, _) => stream.Write(span));
-                }
-                stream.Flush(flushToDisk: true);
+                using var cpu = tensor.detach().cpu().contiguous();
+                NativeBytes.Visit(cpu, (span, _) => stream.Write(span));
             }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        });
     }
 
     private static byte[] BuildHeader(string path, List<KeyValuePair<string, Tensor>> items, IReadOnlyDictionary<string, string>? metadata)

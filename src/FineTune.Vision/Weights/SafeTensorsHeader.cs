@@ -44,29 +44,43 @@ internal static class SafeTensorsHeader
         }
         using (doc)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            try
             {
-                throw new WeightsFormatException(path, null, $"the header must be a JSON object, found {doc.RootElement.ValueKind}.");
+                return ParseRoot(path, doc.RootElement, dataLength);
             }
-            var entries = new List<SafeTensorsEntry>();
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var property in doc.RootElement.EnumerateObject())
+            catch (InvalidOperationException e)
             {
-                if (!seen.Add(property.Name))
-                {
-                    throw new WeightsFormatException(path, property.Name, "the key appears twice in the header.");
-                }
-                if (property.Name == "__metadata__")
-                {
-                    ReadMetadata(path, property.Value, metadata);
-                    continue;
-                }
-                entries.Add(ReadEntry(path, property.Name, property.Value, dataLength));
+                // JsonElement throws this for names and strings that are not valid UTF-8.
+                throw new WeightsFormatException(path, null, $"the header holds text that is not valid UTF-8 ({e.Message}).", e);
             }
-            CheckNoOverlap(path, entries);
-            return (entries, metadata);
         }
+    }
+
+    private static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata) ParseRoot(
+        string path, JsonElement root, long dataLength)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new WeightsFormatException(path, null, $"the header must be a JSON object, found {root.ValueKind}.");
+        }
+        var entries = new List<SafeTensorsEntry>();
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in root.EnumerateObject())
+        {
+            if (!seen.Add(property.Name))
+            {
+                throw new WeightsFormatException(path, property.Name, "the key appears twice in the header.");
+            }
+            if (property.Name == "__metadata__")
+            {
+                ReadMetadata(path, property.Value, metadata);
+                continue;
+            }
+            entries.Add(ReadEntry(path, property.Name, property.Value, dataLength));
+        }
+        CheckNoOverlap(path, entries);
+        return (entries, metadata);
     }
 
     private static void ReadMetadata(string path, JsonElement element, Dictionary<string, string> metadata)

@@ -38,6 +38,8 @@ public sealed record CyclicLROptions
         if (StepSizeUp <= 0) errors.Add($"{nameof(StepSizeUp)} must be ≥ 1 (was {StepSizeUp}).");
         if (StepSizeDown is <= 0) errors.Add($"{nameof(StepSizeDown)} must be ≥ 1 or null (was {StepSizeDown}).");
         if (!(Gamma > 0)) errors.Add($"{nameof(Gamma)} must be > 0 (was {Gamma}).");
+        if (!(BaseMomentum is >= 0 and < 1)) errors.Add($"{nameof(BaseMomentum)} must be in [0, 1) (was {BaseMomentum}).");
+        if (!(MaxMomentum is >= 0 and < 1)) errors.Add($"{nameof(MaxMomentum)} must be in [0, 1) (was {MaxMomentum}).");
         if (errors.Count > 0) throw new ArgumentException($"Invalid {nameof(CyclicLROptions)}:\n  " + string.Join("\n  ", errors));
     }
 }

@@ -38,9 +38,11 @@ public sealed record OneCycleLROptions
         List<string> errors = [];
         if (!(MaxLr >= 0)) errors.Add($"{nameof(MaxLr)} must be ≥ 0 (was {MaxLr}).");
         if (TotalSteps <= 1) errors.Add($"{nameof(TotalSteps)} must be ≥ 2 (was {TotalSteps}).");
-        if (PctStart is <= 0 or >= 1) errors.Add($"{nameof(PctStart)} must be in (0, 1) (was {PctStart}).");
+        if (!(PctStart is > 0 and < 1)) errors.Add($"{nameof(PctStart)} must be in (0, 1) (was {PctStart}).");
         if (!(DivFactor > 0)) errors.Add($"{nameof(DivFactor)} must be > 0 (was {DivFactor}).");
         if (!(FinalDivFactor > 0)) errors.Add($"{nameof(FinalDivFactor)} must be > 0 (was {FinalDivFactor}).");
+        if (!(BaseMomentum is >= 0 and < 1)) errors.Add($"{nameof(BaseMomentum)} must be in [0, 1) (was {BaseMomentum}).");
+        if (!(MaxMomentum is >= 0 and < 1)) errors.Add($"{nameof(MaxMomentum)} must be in [0, 1) (was {MaxMomentum}).");
         if (errors.Count > 0) throw new ArgumentException($"Invalid {nameof(OneCycleLROptions)}:\n  " + string.Join("\n  ", errors));
     }
 }

@@ -5,11 +5,14 @@ namespace FineTune.Vision.Training.Callbacks;
 /// <summary>
 /// Saves checkpoints (weights as safetensors plus the training state for resume) after epochs: <c>last</c> every
 /// epoch, <c>best</c> when the monitored metric improves, and the top-k epochs by the metric
-/// (<c>epoch-NNN</c>, the worse ones deleted).
+/// (<c>epoch-NNN</c>, the worse ones deleted). An epoch whose monitored metric or weights are not finite (NaN or
+/// infinity), or that was stopped before its metric was measured, is never saved, so a diverged run cannot overwrite a
+/// good checkpoint; it is listed in <see cref="SkippedEpochs"/>.
 /// </summary>
 public sealed class ModelCheckpoint : MetricTracker
 {
     private readonly List<(double Value, string Path)> _top = [];
+    private readonly List<int> _skipped = [];
 
     /// <summary>Creates the callback.</summary>
     /// <param name="directory">Where the files go.</param>
@@ -47,12 +50,21 @@ public sealed class ModelCheckpoint : MetricTracker
     /// <summary>The per-epoch checkpoints kept, best first.</summary>
     public IReadOnlyList<string> TopK => _top.Select(t => t.Path).ToList();
 
+    /// <summary>The epochs (0-based) not saved because their metric or weights were not finite, or the metric is missing from a stopped epoch.</summary>
+    public IReadOnlyList<int> SkippedEpochs => _skipped;
+
     /// <inheritdoc />
     public override int Order => CallbackOrder.Saver;
 
     /// <inheritdoc />
     public override void OnEpochEnd(TrainingContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!IsFinite(context))
+        {
+            _skipped.Add(context.Epoch);
+            return;
+        }
         base.OnEpochEnd(context);
         // The kept list is updated before anything is saved, so that every file saved now holds this epoch's state.
         (string? epochPath, List<string> dropped) = KeepTopK > 0 ? Rank(context) : (null, []);
@@ -61,6 +73,13 @@ public sealed class ModelCheckpoint : MetricTracker
         if (epochPath is not null) context.SaveCheckpoint(epochPath);
         foreach (string drop in dropped)
             foreach (string file in new[] { drop, Trainer.StatePathFor(drop), Trainer.EmaPathFor(drop) }) File.Delete(file);
+    }
+
+    private bool IsFinite(TrainingContext context)
+    {
+        if (context.EpochMetrics.TryGetValue(Monitor, out double value) ? !double.IsFinite(value) : context.StopRequested) return false;
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        return context.Model.Module.parameters().All(p => !p.is_floating_point() || TorchSharp.torch.isfinite(p).all().item<bool>());
     }
 
     /// <inheritdoc />

@@ -14,11 +14,13 @@ internal sealed class RestrictedUnpickler
     private readonly List<object?> _stack = [];
     private readonly List<int> _marks = [];
     private readonly Dictionary<long, object?> _memo = [];
+    private readonly PickleBudget _budget;
 
     public RestrictedUnpickler(string path, byte[] data)
     {
         _in = new PickleReader(path, data);
-        _globals = new TorchPickleGlobals(path);
+        _budget = new PickleBudget(path, data.Length);
+        _globals = new TorchPickleGlobals(path, _budget);
     }
 
     /// <summary>Interprets the pickle up to STOP and returns the top-level value.</summary>
@@ -180,9 +182,15 @@ internal sealed class RestrictedUnpickler
     {
         string or long or bool or double => key,
         null => "None",
-        PyTuple t => string.Join("\u0001", t.Items.Select(x => x?.ToString() ?? "None")),
+        PyTuple t => TupleKey(t),
         _ => throw _in.Error($"a dict key of type {key.GetType().Name} is not supported"),
     };
+
+    private string TupleKey(PyTuple t)
+    {
+        _budget.Charge(t.Count + t.Items.Sum(x => x is string s ? s.Length : 1), "a tuple used as a dict key");
+        return string.Join("\u0001", t.Items.Select(x => x?.ToString() ?? "None"));
+    }
 
     private object? Recall(long index) =>
         _memo.TryGetValue(index, out var value) ? value : throw _in.Error($"memo entry {index} is read before it is written");

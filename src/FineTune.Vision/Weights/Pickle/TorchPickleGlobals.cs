@@ -9,8 +9,11 @@ namespace FineTune.Vision.Weights.Pickle;
 /// the <c>torch.*Storage</c> classes and <c>_codecs.encode</c> (how protocol 2 spells bytes).
 /// Per torch/serialization.py and torch/_utils.py. Every other name throws <see cref="UnsafeCheckpointException"/>.
 /// </summary>
-internal sealed class TorchPickleGlobals(string path)
+internal sealed class TorchPickleGlobals(string path, PickleBudget budget)
 {
+    /// <summary>The most dimensions a tensor may have (libtorch's own limit is 64).</summary>
+    private const int MaxRank = 64;
+
     private static readonly Dictionary<string, (torch.ScalarType DType, int Size)> Storages = new(StringComparer.Ordinal)
     {
         ["DoubleStorage"] = (torch.ScalarType.Float64, 8),
@@ -71,9 +74,9 @@ internal sealed class TorchPickleGlobals(string path)
             case "torch._utils._rebuild_parameter_with_state":
                 return args.Count >= 1 && args[0] is TensorRef data ? data : throw Error($"{g} without a tensor argument");
             default:
-                return args.Count >= 1 && args[0] is string text
-                    ? Encoding.Latin1.GetBytes(text)
-                    : throw Error("_codecs.encode without a string argument");
+                if (args.Count < 1 || args[0] is not string text) throw Error("_codecs.encode without a string argument");
+                budget.Charge(text.Length, "_codecs.encode");
+                return Encoding.Latin1.GetBytes(text);
         }
     }
 
@@ -108,6 +111,7 @@ internal sealed class TorchPickleGlobals(string path)
         var dict = new PyDict();
         if (args.Count == 1 && args[0] is List<object?> pairs)
         {
+            budget.Charge(pairs.Count, "OrderedDict(items)");
             foreach (var pair in pairs)
             {
                 if (pair is not PyTuple { Count: 2 } kv || kv[0] is null)
@@ -131,6 +135,11 @@ internal sealed class TorchPickleGlobals(string path)
         {
             throw Error("_rebuild_tensor_v2 with arguments other than (storage, offset, size, stride, ...)");
         }
+        if (size.Count > MaxRank)
+        {
+            throw Error($"a tensor of {size.Count} dimensions (at most {MaxRank} are supported)");
+        }
+        budget.Charge(2 * size.Count, "tensor sizes and strides");
         return new TensorRef(storage, offset, ToLongs(size), ToLongs(stride));
     }
 
