@@ -73,6 +73,8 @@ public sealed class FineTuneOptions
         if (Lora is null) errors.Add($"{nameof(Lora)} must not be null.");
         if (Freeze is null) errors.Add($"{nameof(Freeze)} must not be null.");
         if (Training is null) errors.Add($"{nameof(Training)} must not be null.");
+        try { Training?.Validate(); }
+        catch (ArgumentException e) { errors.Add(e.Message); }
         if (errors.Count > 0) throw new ArgumentException($"Invalid {nameof(FineTuneOptions)}:\n  " + string.Join("\n  ", errors));
     }
 }

@@ -20,7 +20,6 @@ public sealed class FineTuneStrategyTests(ITestOutputHelper output) : IDisposabl
 
     private double Tune(FineTuneOptions options, string label)
     {
-        string origin = FineTuneFixtures.Origin;
         var clock = Stopwatch.StartNew();
         using var model = FineTuneFixtures.CreatePretrained();
         using var tuner = new FineTuner(model, options);
@@ -29,7 +28,6 @@ public sealed class FineTuneStrategyTests(ITestOutputHelper output) : IDisposabl
         double top1 = FineTuneFixtures.TestAccuracy(tuner.Trainer);
         output.WriteLine(FormattableString.Invariant(
             $"| {label} | {top1:P1} | {start:0.##}% → {tuner.Report().Percent:0.##}% | {options.TotalEpochs} | {clock.Elapsed.TotalSeconds:F1} s |"));
-        output.WriteLine($"weights: {origin} (in-test pretraining {FineTuneFixtures.PretrainSeconds:F1} s)");
         return top1;
     }
 

@@ -88,10 +88,14 @@ public sealed class FineTunerTests : IDisposable
     public void Invalid_options_are_listed_together()
     {
         using var model = Model();
-        var e = Assert.Throws<ArgumentException>(() => new FineTuner(model, new FineTuneOptions { Epochs = 0, LrMult = 0.5, GroupsPerEpoch = 0 }));
+        var e = Assert.Throws<ArgumentException>(() => new FineTuner(model, new FineTuneOptions
+        {
+            Strategy = FineTuneStrategy.HeadOnly, Epochs = 0, LrMult = 0.5, GroupsPerEpoch = 0, Training = new TrainerOptions { BatchSize = 0 },
+        }));
         Assert.Contains("Epochs", e.Message);
         Assert.Contains("LrMult", e.Message);
         Assert.Contains("GroupsPerEpoch", e.Message);
+        Assert.Contains("BatchSize", e.Message);
         Assert.All(model.parameters(), p => Assert.True(p.requires_grad));                          // nothing frozen by a refused plan
     }
 

@@ -46,9 +46,10 @@ public sealed class GradualUnfreezingTests : IDisposable
     }
 
     [Theory]
-    [InlineData(TrainingPrecision.Float32)]
-    [InlineData(TrainingPrecision.BFloat16)]
-    public void Each_epoch_trains_one_more_group_and_frozen_groups_stay_bit_identical(TrainingPrecision precision)
+    [InlineData(TrainingPrecision.Float32, OptimizerKind.AdamW)]
+    [InlineData(TrainingPrecision.BFloat16, OptimizerKind.AdamW)]
+    [InlineData(TrainingPrecision.Float32, OptimizerKind.Sgd)]
+    public void Each_epoch_trains_one_more_group_and_frozen_groups_stay_bit_identical(TrainingPrecision precision, OptimizerKind kind)
     {
         using var model = TrainingFixtures.Model(TinyVit);
         var groups = model.LayerGroups;
@@ -58,7 +59,8 @@ public sealed class GradualUnfreezingTests : IDisposable
         using var data = Data();
         using var trainer = new Trainer(model, new TrainerOptions
         {
-            Epochs = 3, Precision = precision, Optimizer = Optimizers.AdamW(1e-2), Callbacks = { unfreezing, changes },
+            Epochs = 3, Precision = precision, Callbacks = { unfreezing, changes },
+            Optimizer = kind == OptimizerKind.Sgd ? Optimizers.Sgd(1e-1, weightDecay: 0.05) : Optimizers.AdamW(1e-2),
             ParameterGroups = m => LayerParameterGroups.Uniform(m, new ParameterGroupOptions { IncludeFrozen = true }),
         });
         Assert.Equal(9, trainer.Optimizer.Groups.Count);       // 5 layer groups x decay/no_decay (norm has no decay part), all there from the start
