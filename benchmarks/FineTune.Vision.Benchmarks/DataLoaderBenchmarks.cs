@@ -49,16 +49,8 @@ public class DataLoaderBenchmarks
         return labels;
     }
 
-    /// <summary>samples/data/fashion-mnist, found by walking up from the binaries to FineTune.Vision.sln.</summary>
-    public static string FashionMnistFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FineTune.Vision.sln")))
-                return Path.Combine(dir.FullName, "samples", "data", "fashion-mnist");
-        }
-        throw new DirectoryNotFoundException($"FineTune.Vision.sln not found above {AppContext.BaseDirectory}.");
-    }
+    /// <summary>samples/data/fashion-mnist in the repository.</summary>
+    public static string FashionMnistFolder() => Path.Combine(PipelineImages.RepoRoot(), "samples", "data", "fashion-mnist");
 
     /// <summary>The trivial per-sample stage: HWC bytes to CHW floats, (x/255 - 0.5)/0.5.</summary>
     private sealed class ToTensorEncoder(int size) : ISampleEncoder

@@ -12,16 +12,19 @@ public sealed class CommandLine
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
-    private CommandLine(string verb) => Verb = verb;
+    private CommandLine(string verb, IReadOnlyList<string> arguments) => (Verb, Arguments) = (verb, arguments);
 
     /// <summary>The verb (first argument).</summary>
     public string Verb { get; }
+
+    /// <summary>The arguments after the verb, as given (for verbs that hand them on, e.g. <c>train</c> to a recipe).</summary>
+    public IReadOnlyList<string> Arguments { get; }
 
     /// <summary>Parses <c>verb --name value ... --flag</c>. A token after <c>--name</c> that does not start with <c>--</c> is its value.</summary>
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
         if (args.Count == 0) throw new UsageException("No verb given.");
-        var line = new CommandLine(args[0]);
+        var line = new CommandLine(args[0], [.. args.Skip(1)]);
         for (int i = 1; i < args.Count; i++)
         {
             string token = args[i];
@@ -51,6 +54,13 @@ public sealed class CommandLine
         if (!_options.TryGetValue(name, out var values)) return null;
         if (values.Count > 1) throw new UsageException($"{Verb}: --{name} was given {values.Count} times; give it once.");
         return values[0];
+    }
+
+    /// <summary>Every value of an option that may repeat (e.g. <c>--images a.jpg --images b.jpg</c>), in order; empty when absent.</summary>
+    public IReadOnlyList<string> Values(string name)
+    {
+        _read.Add(name);
+        return _options.TryGetValue(name, out var values) ? values : [];
     }
 
     /// <summary>An integer option.</summary>

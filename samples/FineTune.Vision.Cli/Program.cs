@@ -1,12 +1,17 @@
 using FineTune.Vision.Cli;
 
-// FineTune.Vision command line: checks and previews for models, weights, augmentations and schedules.
+// FineTune.Vision command line: checks and previews for models, weights, augmentations and schedules; evaluation,
+// prediction and the LR range test with trained weights.
 var verbs = new Dictionary<string, (string Usage, Func<CommandLine, TextWriter, int> Run)>(StringComparer.Ordinal)
 {
     ["augment-preview"] = (AugmentPreviewVerb.Usage, AugmentPreviewVerb.Run),
+    ["evaluate"] = (EvaluateVerb.Usage, EvaluateVerb.Run),
     ["inspect"] = (InspectVerb.Usage, InspectVerb.Run),
     ["logits"] = (LogitsVerb.Usage, LogitsVerb.Run),
+    ["lr-find"] = (LrFindVerb.Usage, LrFindVerb.Run),
+    ["predict"] = (PredictVerb.Usage, PredictVerb.Run),
     ["schedule"] = (ScheduleVerb.Usage, ScheduleVerb.Run),
+    ["train"] = (TrainVerb.Usage, TrainVerb.Run),
 };
 
 try

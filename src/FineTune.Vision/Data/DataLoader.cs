@@ -62,11 +62,22 @@ public sealed class DataLoader : IDisposable
     /// <exception cref="ObjectDisposedException">The loader was disposed (also thrown by the enumeration).</exception>
     /// <exception cref="InvalidOperationException">Another epoch of this loader is being enumerated (on enumeration).</exception>
     /// <exception cref="SampleLoadException">A sample could not be loaded or encoded (on enumeration); names its index and file.</exception>
-    public IEnumerable<Batch> Epoch(int epoch, CancellationToken cancellationToken = default)
+    public IEnumerable<Batch> Epoch(int epoch, CancellationToken cancellationToken = default) => Epoch(epoch, 0, cancellationToken);
+
+    /// <summary>
+    /// The batches of epoch <paramref name="epoch"/> from batch <paramref name="firstBatch"/> on: the same batches (and
+    /// batch indices) as a full enumeration yields from that point, without loading the samples of the batches skipped.
+    /// Resuming in the middle of an epoch uses it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="firstBatch"/> is negative or beyond <see cref="BatchesPerEpoch"/>.</exception>
+    /// <inheritdoc cref="Epoch(int, CancellationToken)" path="/exception"/>
+    public IEnumerable<Batch> Epoch(int epoch, int firstBatch, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
-        return Enumerate(epoch, cancellationToken);
+        ArgumentOutOfRangeException.ThrowIfNegative(firstBatch);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(firstBatch, BatchesPerEpoch);
+        return Enumerate(epoch, firstBatch, cancellationToken);
     }
 
     /// <summary>Stops and joins the workers of an enumeration in progress and releases the batch buffers. Idempotent.</summary>
@@ -83,13 +94,13 @@ public sealed class DataLoader : IDisposable
         _pool = null;
     }
 
-    private IEnumerable<Batch> Enumerate(int epoch, CancellationToken cancellationToken)
+    private IEnumerable<Batch> Enumerate(int epoch, int firstBatch, CancellationToken cancellationToken)
     {
-        using EpochRun run = BeginRun(epoch, cancellationToken);
+        using EpochRun run = BeginRun(epoch, firstBatch, cancellationToken);
         while (run.MoveNext()) yield return run.Current;
     }
 
-    private EpochRun BeginRun(int epoch, CancellationToken cancellationToken)
+    private EpochRun BeginRun(int epoch, int firstBatch, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
@@ -98,7 +109,7 @@ public sealed class DataLoader : IDisposable
                 throw new InvalidOperationException($"Epoch {epoch} was requested while another epoch of this DataLoader is being enumerated; finish or dispose that enumeration first.");
             BatchSlot[] slots = _pool ?? CreateSlots();
             _pool = null;
-            _active = new EpochRun(this, slots, epoch, cancellationToken);
+            _active = new EpochRun(this, slots, epoch, firstBatch, cancellationToken);
             return _active;
         }
     }

@@ -18,6 +18,7 @@ internal sealed class EpochRun : IEnumerator<Batch>
     private readonly CancellationToken _token;
     private readonly int[] _order;
     private readonly int _batchCount;
+    private readonly int _firstBatch;
     private readonly long _positions;
     private readonly BatchSlot[] _slots;
     private readonly Thread[] _threads;
@@ -32,14 +33,17 @@ internal sealed class EpochRun : IEnumerator<Batch>
     private Batch? _current;
     private BatchSlot? _held;
 
-    public EpochRun(DataLoader loader, BatchSlot[] slots, int epoch, CancellationToken token)
+    public EpochRun(DataLoader loader, BatchSlot[] slots, int epoch, int firstBatch, CancellationToken token)
     {
+        // Starting at a later batch skips its predecessors' positions; the order and per-sample seeds are unchanged.
+        (_firstBatch, _next) = (firstBatch, firstBatch);
         (_loader, _source, _options, _slots, _epoch, _token) = (loader, loader.Source, loader.Options, slots, epoch, token);
         int count = _source.Dataset.Count, size = _options.BatchSize;
         _order = _options.Shuffle ? DatasetExtensions.Permutation(count, SeedMixer.Create(_options.Seed, epoch)) : [.. Enumerable.Range(0, count)];
         _batchCount = loader.BatchesPerEpoch;
         _positions = Math.Min(count, (long)_batchCount * size);
         _threads = new Thread[_options.Workers];
+        _nextPosition = Math.Min(_positions, (long)firstBatch * size);
     }
 
     public Batch Current => _current ?? throw new InvalidOperationException("No current batch: call MoveNext first.");
@@ -68,7 +72,7 @@ internal sealed class EpochRun : IEnumerator<Batch>
                 continue;
             }
             var (images, labels) = slot.View(kept, _source.SampleShape);
-            _current = new Batch(images, labels, slot.Indices[..kept], _epoch, _yieldedBatches++);
+            _current = new Batch(images, labels, slot.Indices[..kept], _epoch, _firstBatch + _yieldedBatches++);
             _yieldedSamples += kept;
             _held = slot;
             return true;
@@ -98,7 +102,11 @@ internal sealed class EpochRun : IEnumerator<Batch>
     private void Start()
     {
         _started = true;
-        for (int k = 0; k < _slots.Length; k++) _slots[k].Assign(k < _batchCount ? k : -1, SizeOf(k));
+        for (int k = 0; k < _slots.Length; k++)
+        {
+            int batch = _firstBatch + k;
+            _slots[batch % _slots.Length].Assign(batch < _batchCount ? batch : -1, SizeOf(batch));
+        }
         _registration = _token.Register(() => { lock (_gate) { _stopping = true; Monitor.PulseAll(_gate); } });
         for (int w = 0; w < _threads.Length; w++)
         {

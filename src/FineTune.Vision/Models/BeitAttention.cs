@@ -57,7 +57,7 @@ public sealed class BeitAttention : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         long b = x.shape[0], n = x.shape[1], c = x.shape[2];
-        Tensor? bias = q_bias is null ? null : cat([q_bias, k_bias!, v_bias!]);
+        Tensor? bias = q_bias is null ? null : cat([q_bias, k_bias!.AsTypeOf(q_bias), v_bias!]);
         var y = qkv.call(x);    // through call() so that forward hooks (LoRA adapters) on qkv run
         if (bias is not null) y = y + bias;
         var parts = y.reshape(b, n, 3, numHeads, -1).permute(2, 0, 3, 1, 4).unbind(0);

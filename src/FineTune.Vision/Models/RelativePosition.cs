@@ -46,6 +46,6 @@ internal static class RelativePosition
     public static Tensor Bias(Tensor table, Tensor index)
     {
         long n = index.shape[0];
-        return table.index_select(0, index.view(-1)).view(n, n, -1).permute(2, 0, 1).contiguous().unsqueeze(0);
+        return table.index_select(0, index.OnDeviceOf(table).view(-1)).view(n, n, -1).permute(2, 0, 1).contiguous().unsqueeze(0);
     }
 }

@@ -48,7 +48,7 @@ public sealed class WindowAttention : nn.Module<Tensor, Tensor?, Tensor>
         if (mask is not null)
         {
             long nw = mask.shape[0];
-            attn = (attn.view(-1, nw, numHeads, n, n) + mask.unsqueeze(1).unsqueeze(0)).view(-1, numHeads, n, n);
+            attn = (attn.view(-1, nw, numHeads, n, n) + mask.AsTypeOf(attn).unsqueeze(1).unsqueeze(0)).view(-1, numHeads, n, n);
         }
         attn = attn_drop.call(attn.softmax(-1));
         return proj_drop.call(proj.call(attn.matmul(parts[2]).transpose(1, 2).reshape(b, n, -1)));

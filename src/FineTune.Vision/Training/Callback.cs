@@ -46,6 +46,19 @@ public abstract class Callback
     /// <summary>After the last epoch or a stop.</summary>
     public virtual void OnFitEnd(TrainingContext context) { }
 
+    /// <summary>
+    /// Writes the callback's resumable state (best values, counters, lists) into <paramref name="state"/> as
+    /// invariant-culture strings; it is saved in the checkpoint's training-state file. Default: nothing.
+    /// </summary>
+    public virtual void SaveState(IDictionary<string, string> state) { }
+
+    /// <summary>
+    /// Restores what <see cref="SaveState"/> wrote. The trainer calls it after <see cref="OnFitStart"/> of the first
+    /// fit that follows <see cref="Trainer.LoadCheckpoint"/>, so a reset in <see cref="OnFitStart"/> does not undo it.
+    /// States are matched by callback type and position among the callbacks of that type. Default: nothing.
+    /// </summary>
+    public virtual void LoadState(IReadOnlyDictionary<string, string> state) { }
+
     internal void Invoke(TrainingEvent e, TrainingContext c)
     {
         switch (e)

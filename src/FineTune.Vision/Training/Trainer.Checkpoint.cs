@@ -1,4 +1,5 @@
 using System.Globalization;
+using FineTune.Vision.Optim.Schedules;
 using FineTune.Vision.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -16,8 +17,10 @@ public sealed partial class Trainer
 
     /// <summary>
     /// Saves a checkpoint: the weights as safetensors (fp32: the master weights under mixed precision), the EMA
-    /// weights beside them, and the training state (<see cref="StatePathFor"/>: epochs done, optimizer step,
-    /// optimizer buffers, loss scaler, seed). Each file is written atomically.
+    /// weights beside them, and the training state (<see cref="StatePathFor"/>: epochs done and the batch after the
+    /// last optimizer step of an epoch in progress, optimizer step, optimizer buffers, loss scaler, seed, the
+    /// reduce-on-plateau counters, the epoch history and every callback's <see cref="Callback.SaveState"/>). Each file
+    /// is written atomically. It may be called from a callback at any event, or after <c>Fit</c> returns.
     /// </summary>
     public void SaveCheckpoint(string weightsPath)
     {
@@ -38,16 +41,22 @@ public sealed partial class Trainer
         {
             CompletedEpochs = _completedEpochs, Step = Context.Step, Seed = Options.Seed, Precision = Options.Precision,
             LossScale = _scaler?.Scale, GrowthTracker = _scaler?.GrowthTracker ?? 0, SkippedSteps = _scaler?.SkippedSteps ?? 0,
-            OptimizerState = SaveOptimizerState(),
+            OptimizerState = SaveOptimizerState(), NextBatch = _nextBatch, Meter = _nextBatch > 0 ? _meterAtStep : default,
+            Plateau = (_schedule as ReduceLROnPlateau)?.GetState() ?? _pendingPlateau,
+            History = _nextBatch > 0 ? [.. Context.History.Take(_historyAtEpochStart)] : Context.History,
+            Callbacks = SaveCallbackStates(),
         };
         state.Write(StatePathFor(weightsPath));
     }
 
     /// <summary>
     /// Restores a checkpoint saved by <see cref="SaveCheckpoint"/> (weights, EMA, optimizer buffers, loss scaler,
-    /// epoch and step); the next <see cref="Fit(Data.DataLoader, Data.DataLoader?, CancellationToken)"/> continues with
-    /// the epoch after the saved one. The data order and augmentations of later epochs are the same as in an
-    /// uninterrupted run, since they depend only on (seed, epoch, index).
+    /// epoch, batch and step, plateau counters, history); the next
+    /// <see cref="Fit(Data.DataLoader, Data.DataLoader?, CancellationToken)"/> continues where the checkpoint was
+    /// taken: with the epoch after the saved one, or in the middle of an epoch with the batch after its last optimizer
+    /// step (the batches before it are skipped without being loaded). Callback states are handed to the callbacks after
+    /// that fit's <see cref="TrainingEvent.FitStart"/>. The data order, augmentations, batch transforms and dropout
+    /// are the same as in an uninterrupted run, since they depend only on (seed, epoch, index), so the losses are too.
     /// </summary>
     /// <exception cref="InvalidDataException">A file is missing, from another model, or from another configuration.</exception>
     public void LoadCheckpoint(string weightsPath)
@@ -67,8 +76,11 @@ public sealed partial class Trainer
         }
         if (_scaler is not null && state.LossScale is double scale) _scaler.Restore(scale, state.GrowthTracker, state.SkippedSteps);
         LoadOptimizerState(state.OptimizerState);
-        _completedEpochs = state.CompletedEpochs;
+        (_completedEpochs, _nextBatch, _meterAtStep) = (state.CompletedEpochs, state.NextBatch, state.Meter);
         Context.Step = state.Step;
+        Context.RestoreHistory(state.History);
+        _historyAtEpochStart = state.History.Count;
+        (_schedule, _pendingPlateau, _pendingCallbackStates) = (null, state.Plateau, state.Callbacks);
     }
 
     private IEnumerable<KeyValuePair<string, Tensor>> WeightsToSave()

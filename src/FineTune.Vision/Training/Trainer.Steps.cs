@@ -2,6 +2,7 @@ using FineTune.Vision.Core;
 using FineTune.Vision.Data;
 using FineTune.Vision.Optim.Schedules;
 using FineTune.Vision.Training.Losses;
+using FineTune.Vision.Transforms;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -37,7 +38,7 @@ public sealed partial class Trainer
         if (meter is not null)
         {
             meter.Add(value, logits.detach().argmax(1).eq(labels).sum().item<long>(), batch.Count);
-            (Context.RunningLoss, Context.RunningAccuracy) = (meter.Loss.Mean, meter.Accuracy);
+            (Context.RunningLoss, Context.RunningAccuracy) = (meter.LossMean, meter.Accuracy);
         }
         if (!Context.SkipStep) Backward(loss);
         if (stepNow) OptimizerStep(lr, raise);
@@ -46,13 +47,23 @@ public sealed partial class Trainer
         return value;
     }
 
+    /// <summary>The batch as float images on the device: uint8 batches are normalised there (a new tensor), float ones moved.</summary>
     private Tensor PrepareImages(Tensor images)
     {
+        if (images.dtype == ScalarType.Byte) return (_uint8 ??= CreateUInt8Normalizer()).Normalize(images);
         if (!images.is_floating_point())
             throw new InvalidOperationException(
-                $"Training batches must be float images; got {images.dtype}. Normalise uint8 sources first (UInt8BatchNormalizer) or use an encoder source (dataset.With(encoder)).");
+                $"Batches must be float images or uint8 pixels; got {images.dtype}. Use an encoder source (dataset.With(encoder)) or a uint8 source (dataset.WithUInt8(height, width)).");
         // A private copy: batch transforms edit in place, and the loader's tensor is reused.
         return Options.Mixing is null ? images.to(_device) : images.to(_device).clone();
+    }
+
+    private UInt8BatchNormalizer CreateUInt8Normalizer()
+    {
+        Normalization n = Options.UInt8Normalization ?? new Normalization(
+            ((float)_model.PretrainedConfig.Mean[0], (float)_model.PretrainedConfig.Mean[1], (float)_model.PretrainedConfig.Mean[2]),
+            ((float)_model.PretrainedConfig.Std[0], (float)_model.PretrainedConfig.Std[1], (float)_model.PretrainedConfig.Std[2]));
+        return new UInt8BatchNormalizer([n.Mean.R, n.Mean.G, n.Mean.B], [n.Std.R, n.Std.G, n.Std.B], _device);
     }
 
     private void Backward(Tensor loss)
@@ -83,6 +94,7 @@ public sealed partial class Trainer
         if (!raise) return;
         Context.Step++;
         Ema?.Update(Context.Step);
+        MarkStepBoundary();
         Raise(TrainingEvent.AfterStep);
     }
 

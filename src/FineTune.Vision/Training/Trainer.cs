@@ -26,7 +26,7 @@ public sealed partial class Trainer : IDisposable
     private readonly DynamicLossScaler? _scaler;
     private readonly List<Callback> _callbacks;
     private ILrSchedule? _schedule;
-    private int _completedEpochs;
+    private UInt8BatchNormalizer? _uint8;
     private bool _disposed;
 
     /// <summary>Prepares training of <paramref name="model"/>: moves it to the device, sets up precision, optimizer and EMA.</summary>
@@ -83,21 +83,23 @@ public sealed partial class Trainer : IDisposable
         if (train.BatchesPerEpoch == 0) throw new ArgumentException("The training loader has no batches (fewer samples than BatchSize with DropLast).", nameof(train));
         int stepsPerEpoch = (train.BatchesPerEpoch + Options.GradientAccumulation - 1) / Options.GradientAccumulation;
         long total = Math.Min((long)Options.Epochs * stepsPerEpoch, Options.MaxSteps ?? long.MaxValue);
-        _schedule ??= Options.Schedule(Options.Optimizer.Lr, total);
+        CreateSchedule(total);
         (Context.Epochs, Context.TotalSteps, Context.BatchesPerEpoch) = (Options.Epochs, total, train.BatchesPerEpoch);
         Context.ResetStop();
+        Optimizer.ZeroGrad(); // a window cut short by an earlier stop is replayed from its start
         Raise(TrainingEvent.FitStart);
+        RestoreCallbackStates();
         for (int epoch = _completedEpochs; epoch < Options.Epochs && !Context.StopRequested; epoch++)
         {
-            Context.BeginEpoch(epoch);
+            BeginEpoch(epoch);
             Raise(TrainingEvent.EpochStart);
-            TrainEpoch(train, epoch, cancellationToken);
+            bool complete = TrainEpoch(train, epoch, cancellationToken);
             if (validation is not null && !Context.StopRequested) Validate(validation, cancellationToken);
             if (_schedule is ReduceLROnPlateau plateau)
                 plateau.Report(Context.EpochMetrics.TryGetValue("val_loss", out double v) ? v : Context.EpochMetrics["train_loss"]);
-            _completedEpochs = epoch + 1;
-            Raise(TrainingEvent.EpochEnd);
+            if (complete) (_completedEpochs, _nextBatch) = (epoch + 1, 0);
             Context.EndEpoch();
+            Raise(TrainingEvent.EpochEnd);
             if (Context.Step >= total && epoch + 1 < Options.Epochs) Context.StopTraining($"the step budget of {total} optimizer steps is spent");
         }
         Raise(TrainingEvent.FitEnd);
@@ -122,21 +124,32 @@ public sealed partial class Trainer : IDisposable
         Workers = Options.Workers ?? Environment.ProcessorCount,
     };
 
-    private void TrainEpoch(DataLoader train, int epoch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Trains one epoch from <see cref="_nextBatch"/> (0, or the batch after the last optimizer step of an epoch cut
+    /// short); returns whether the epoch was finished.
+    /// </summary>
+    private bool TrainEpoch(DataLoader train, int epoch, CancellationToken cancellationToken)
     {
         _model.Module.train();
-        var meter = new EpochMeter();
+        var meter = _epochMeter = new EpochMeter(_nextBatch > 0 ? _meterAtStep : default);
+        (Context.RunningLoss, Context.RunningAccuracy) = (meter.LossMean, meter.Accuracy);
         int accumulation = Options.GradientAccumulation, batches = train.BatchesPerEpoch;
-        foreach (Batch batch in train.Epoch(epoch, cancellationToken))
+        bool cut = false;
+        foreach (Batch batch in train.Epoch(epoch, Math.Min(_nextBatch, batches), cancellationToken))
         {
             Context.BatchIndex = batch.Index;
             bool stepNow = (batch.Index + 1) % accumulation == 0 || batch.Index + 1 == batches;
             TrainBatch(batch, stepNow, _schedule!.LrAt(Context.Step), meter, raise: true);
-            if (Context.StopRequested || Context.Step >= Context.TotalSteps) break;
+            if (Context.StopRequested || Context.Step >= Context.TotalSteps)
+            {
+                cut = batch.Index + 1 < batches;
+                break;
+            }
         }
-        Context.SetMetric("train_loss", meter.Loss.Mean);
+        Context.SetMetric("train_loss", meter.LossMean);
         Context.SetMetric("train_top1", meter.Accuracy);
         Context.SetMetric("lr", Context.LearningRate);
+        return !cut;
     }
 
     private void Validate(DataLoader validation, CancellationToken cancellationToken)
@@ -179,6 +192,7 @@ public sealed partial class Trainer : IDisposable
         if (_disposed) return;
         _disposed = true;
         Optimizer.Dispose();
+        _uint8?.Dispose();
         _masters?.Dispose();
         Ema?.Dispose();
     }

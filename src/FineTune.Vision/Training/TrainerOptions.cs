@@ -62,18 +62,26 @@ public sealed class TrainerOptions
     /// <summary>Seeds the data order, the augmentations, the batch transform and the torch generator (dropout, drop path). <value>Default: 0.</value></summary>
     public long Seed { get; init; }
 
+    /// <summary>
+    /// Mean and std that turn uint8 batches (<see cref="Data.DatasetExtensions.WithUInt8"/> sources) into normalised
+    /// float32 on the device; null uses the model's <see cref="Models.PretrainedConfig"/> mean and std. Float batches
+    /// are used as they come.
+    /// </summary>
+    public Normalization? UInt8Normalization { get; init; }
+
     /// <summary>The device to train on (null: CPU).</summary>
     public Device? Device { get; init; }
 
     /// <summary>Callbacks, run in <see cref="Callback.Order"/> and then list order.</summary>
     public IList<Callback> Callbacks { get; init; } = [];
 
-    /// <summary>A copy with the run-defining settings replaced (for <see cref="FineTuner"/>); keep it in step with the properties above.</summary>
+    /// <summary>A copy with the run-defining settings replaced (for <see cref="FineTuner"/>); every property is copied (a test lists them).</summary>
     internal TrainerOptions With(int epochs, OptimizerConfig optimizer, LrScheduleFactory schedule, ParameterGroupFactory? parameterGroups, IEnumerable<Callback> extraCallbacks) => new()
     {
         Epochs = epochs, MaxSteps = MaxSteps, BatchSize = BatchSize, Workers = Workers, Optimizer = optimizer, ParameterGroups = parameterGroups,
         Schedule = schedule, GradientAccumulation = GradientAccumulation, ClipGradNorm = ClipGradNorm, ClipGradValue = ClipGradValue,
-        Precision = Precision, LossScaler = LossScaler, Mixing = Mixing, LabelSmoothing = LabelSmoothing, Ema = Ema, Seed = Seed, Device = Device,
+        Precision = Precision, LossScaler = LossScaler, Mixing = Mixing, LabelSmoothing = LabelSmoothing, Ema = Ema, Seed = Seed,
+        UInt8Normalization = UInt8Normalization, Device = Device,
         Callbacks = [.. extraCallbacks, .. Callbacks ?? []],
     };
 

@@ -91,7 +91,7 @@ public sealed class TrainingContext
     /// </summary>
     public IReadOnlyDictionary<string, double> EpochMetrics => _metrics;
 
-    /// <summary>The metrics of every finished epoch, in order.</summary>
+    /// <summary>The metrics of every finished epoch, in order (the current epoch's included from its <see cref="TrainingEvent.EpochEnd"/> on).</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, double>> History => _history;
 
     /// <summary>The last validation result (null before the first, or without validation data).</summary>
@@ -125,6 +125,17 @@ public sealed class TrainingContext
     }
 
     internal void EndEpoch() => _history.Add(new Dictionary<string, double>(_metrics, StringComparer.Ordinal));
+
+    internal void TruncateHistory(int count)
+    {
+        if (count < _history.Count) _history.RemoveRange(count, _history.Count - count);
+    }
+
+    internal void RestoreHistory(IEnumerable<IReadOnlyDictionary<string, double>> history)
+    {
+        _history.Clear();
+        _history.AddRange(history);
+    }
 
     internal void ClearBatch()
     {

@@ -99,6 +99,29 @@ public sealed class FineTunerTests : IDisposable
         Assert.All(model.parameters(), p => Assert.True(p.requires_grad));                          // nothing frozen by a refused plan
     }
 
+    [Fact]
+    public void The_trainer_options_pass_through_except_the_plan()
+    {
+        // A tripwire: a new TrainerOptions property must be copied in TrainerOptions.With and listed here.
+        string[] known = ["Epochs", "MaxSteps", "BatchSize", "Workers", "Optimizer", "ParameterGroups", "Schedule", "GradientAccumulation",
+            "ClipGradNorm", "ClipGradValue", "Precision", "LossScaler", "Mixing", "LabelSmoothing", "Ema", "Seed", "UInt8Normalization", "Device", "Callbacks"];
+        Assert.Equal(known.Order(StringComparer.Ordinal), typeof(TrainerOptions).GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal));
+
+        using var model = Model();
+        var mine = new Seen();
+        var training = new TrainerOptions
+        {
+            Epochs = 99, BatchSize = 8, Workers = 1, Seed = 11, ClipGradNorm = 1.0, LabelSmoothing = 0.1, GradientAccumulation = 2,
+            Precision = TrainingPrecision.BFloat16, Ema = new EmaOptions { Decay = 0.9 }, Callbacks = { mine },
+        };
+        using var tuner = new FineTuner(model, new FineTuneOptions { Strategy = FineTuneStrategy.HeadOnly, Epochs = 2, Training = training });
+        var o = tuner.Trainer.Options;
+        Assert.Equal((2, 8, 11L, 1.0, 0.1, 2, TrainingPrecision.BFloat16), (o.Epochs, o.BatchSize, o.Seed, o.ClipGradNorm!.Value, o.LabelSmoothing, o.GradientAccumulation, o.Precision));
+        Assert.Same(training.Ema, o.Ema);
+        Assert.Contains(mine, o.Callbacks);
+        Assert.Equal(2e-3, o.Optimizer.Lr);
+    }
+
     /// <summary>The trainable groups of each epoch and the base rate of each step.</summary>
     private sealed class Seen : Callback
     {

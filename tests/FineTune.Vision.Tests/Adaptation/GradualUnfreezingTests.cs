@@ -85,8 +85,10 @@ public sealed class GradualUnfreezingTests : IDisposable
         Assert.Contains("IncludeFrozen", inner.Message);
     }
 
-    [Fact]
-    public void A_run_resumed_from_a_checkpoint_taken_after_an_unfreeze_continues_identically()
+    [Theory]
+    [InlineData(-1)]     // at the end of epoch 1 (the one that unfroze 'norm')
+    [InlineData(5)]      // after the 5th optimizer step, in the middle of epoch 1
+    public void A_run_resumed_from_a_checkpoint_taken_after_an_unfreeze_continues_identically(long afterStep)
     {
         using var dir = new TempDir();
         string path = Path.Combine(dir.Path, "after-unfreeze.safetensors");
@@ -99,7 +101,7 @@ public sealed class GradualUnfreezingTests : IDisposable
 
         var first = new GroupRates();
         using (var model = TrainingFixtures.Model(TinyVit))
-        using (var trainer = new Trainer(model, ResumeOptions(first, new SaveAndStop(path, afterEpoch: 1))))
+        using (var trainer = new Trainer(model, ResumeOptions(first, new SaveAndStop(path, afterEpoch: 1, afterStep))))
             Assert.Equal("saved", trainer.Fit(data.Loader(16, shuffle: true)).StopReason);
 
         var second = new GroupRates();
@@ -172,11 +174,21 @@ public sealed class GradualUnfreezingTests : IDisposable
         }
     }
 
-    private sealed class SaveAndStop(string path, int afterEpoch) : Callback
+    /// <summary>Saves a checkpoint and stops at the end of an epoch, or after a given optimizer step when that is ≥ 0.</summary>
+    private sealed class SaveAndStop(string path, int afterEpoch, long afterStep) : Callback
     {
+        public override void OnAfterStep(TrainingContext context)
+        {
+            if (context.Step == afterStep) Save(context);
+        }
+
         public override void OnEpochEnd(TrainingContext context)
         {
-            if (context.Epoch != afterEpoch) return;
+            if (afterStep < 0 && context.Epoch == afterEpoch) Save(context);
+        }
+
+        private void Save(TrainingContext context)
+        {
             context.SaveCheckpoint(path);
             context.StopTraining("saved");
         }

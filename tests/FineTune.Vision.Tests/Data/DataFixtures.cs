@@ -8,19 +8,8 @@ internal static class DataFixtures
 {
     public static string TinyImageNetMini => Path.Combine(AppContext.BaseDirectory, "Fixtures", "Data", "tiny-imagenet-mini");
 
-    /// <summary>samples/data/fashion-mnist in the repository (found by walking up to FineTune.Vision.sln).</summary>
-    public static string FashionMnist
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "FineTune.Vision.sln")))
-                    return Path.Combine(dir.FullName, "samples", "data", "fashion-mnist");
-            }
-            throw new DirectoryNotFoundException("FineTune.Vision.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
+    /// <summary>samples/data/fashion-mnist in the repository.</summary>
+    public static string FashionMnist => Path.Combine(ArchitectureTests.RepoRoot(), "samples", "data", "fashion-mnist");
 
     public static string FashionTrainImages => Path.Combine(FashionMnist, "train-images-idx3-ubyte.gz");
     public static string FashionTrainLabels => Path.Combine(FashionMnist, "train-labels-idx1-ubyte.gz");

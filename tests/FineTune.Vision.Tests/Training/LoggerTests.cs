@@ -40,6 +40,10 @@ public sealed class LoggerTests : IDisposable
         string content = Encoding.Latin1.GetString(events.SelectMany(File.ReadAllBytes).ToArray());
         foreach (string tag in new[] { "train/loss", "train/lr", "train/accuracy", "epoch/val_loss", "epoch/val_top1", "epoch/train_loss" })
             Assert.Contains(tag, content);
+        // 30 optimizer steps logged every 5 → 6 scalars per batch-level tag; one per epoch for each epoch metric.
+        Assert.Equal(6, Occurrences(content, "train/loss"));
+        Assert.Equal(6, Occurrences(content, "train/lr"));
+        Assert.Equal(3, Occurrences(content, "epoch/val_loss"));
 
         string[] rows = File.ReadAllLines(csv);
         Assert.Equal("epoch,train_loss,train_top1,lr,val_loss,val_top1,val_top5,seconds", rows[0]);
@@ -56,5 +60,15 @@ public sealed class LoggerTests : IDisposable
         Assert.Equal(2, checkpoint.TopK.Count);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(dir.Path, "ckpt"), "epoch-*.safetensors").Length);
         Assert.All(checkpoint.TopK, p => Assert.True(File.Exists(Trainer.StatePathFor(p))));
+        // The two kept are the epochs with the lowest validation loss, best first.
+        var ranked = trainer.Context.History.Select((h, i) => (Loss: h["val_loss"], Name: $"epoch-{i + 1:D3}.safetensors")).OrderBy(e => e.Loss).Take(2);
+        Assert.Equal(ranked.Select(e => e.Name), checkpoint.TopK.Select(Path.GetFileName));
+    }
+
+    private static int Occurrences(string text, string tag)
+    {
+        int count = 0;
+        for (int i = text.IndexOf(tag, StringComparison.Ordinal); i >= 0; i = text.IndexOf(tag, i + tag.Length, StringComparison.Ordinal)) count++;
+        return count;
     }
 }

@@ -72,12 +72,19 @@ internal sealed class Recorder : Callback
     public List<bool> ValidationFlags { get; } = [];
     public List<string> Events { get; } = [];
     public List<double> Lrs { get; } = [];
+    public List<double> RunningLosses { get; } = [];
+    public List<double> RunningAccuracies { get; } = [];
 
     public override void OnFitStart(TrainingContext context) => Events.Add("FitStart");
     public override void OnEpochStart(TrainingContext context) => Events.Add($"EpochStart{context.Epoch}");
     public override void OnBatchStart(TrainingContext context) => TrainingFlags.Add(context.Model.Module.training);
     public override void OnAfterLoss(TrainingContext context) => Losses.Add(context.LossValue);
     public override void OnAfterStep(TrainingContext context) => Lrs.Add(context.LearningRate);
+    public override void OnBatchEnd(TrainingContext context)
+    {
+        RunningLosses.Add(context.RunningLoss);
+        RunningAccuracies.Add(context.RunningAccuracy);
+    }
     public override void OnValidationBatchEnd(TrainingContext context) => ValidationFlags.Add(context.Model.Module.training);
     public override void OnEpochEnd(TrainingContext context) => Events.Add($"EpochEnd{context.Epoch}");
     public override void OnFitEnd(TrainingContext context) => Events.Add("FitEnd");

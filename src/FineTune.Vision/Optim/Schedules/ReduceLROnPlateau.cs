@@ -62,6 +62,25 @@ public sealed class ReduceLROnPlateau : ILrSchedule
     /// <summary>Reductions smaller than this are ignored.</summary>
     public double Eps { get; }
 
+    /// <summary>Reports without improvement since the last improvement or reduction.</summary>
+    public int BadReports => _badReports;
+
+    /// <summary>Reports still to wait after the last reduction.</summary>
+    public int CooldownLeft => _cooldownLeft;
+
+    /// <summary>A snapshot of the counters and the current rate (for checkpoints).</summary>
+    public ReduceLROnPlateauState GetState() => new(CurrentLr, Best, _badReports, _cooldownLeft);
+
+    /// <summary>Restores a snapshot taken by <see cref="GetState"/> (on a schedule made with the same settings).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The rate is negative or NaN, or a counter is negative.</exception>
+    public void SetState(ReduceLROnPlateauState state)
+    {
+        ScheduleGuard.NonNegative(state.CurrentLr, nameof(ReduceLROnPlateau), nameof(state.CurrentLr));
+        ArgumentOutOfRangeException.ThrowIfNegative(state.BadReports, nameof(state));
+        ArgumentOutOfRangeException.ThrowIfNegative(state.CooldownLeft, nameof(state));
+        (CurrentLr, Best, _badReports, _cooldownLeft) = (state.CurrentLr, state.Best, state.BadReports, state.CooldownLeft);
+    }
+
     /// <inheritdoc />
     public double LrAt(long step)
     {

@@ -20,6 +20,9 @@ public sealed class EarlyStopping : MetricTracker
     /// <summary>Epochs without improvement tolerated.</summary>
     public int Patience { get; }
 
+    /// <summary>Epochs since the last improvement.</summary>
+    public int Wait => _wait;
+
     /// <inheritdoc />
     public override int Order => CallbackOrder.Tracker;
 
@@ -37,5 +40,19 @@ public sealed class EarlyStopping : MetricTracker
         _wait = IsNewBest ? 0 : _wait + 1;
         if (_wait >= Patience)
             context.StopTraining($"{Monitor} has not improved for {_wait} epochs (best {Best:G6})");
+    }
+
+    /// <inheritdoc />
+    public override void SaveState(IDictionary<string, string> state)
+    {
+        base.SaveState(state);
+        state["wait"] = StateValues.Format(_wait);
+    }
+
+    /// <inheritdoc />
+    public override void LoadState(IReadOnlyDictionary<string, string> state)
+    {
+        base.LoadState(state);
+        _wait = StateValues.Int(state, "wait");
     }
 }

@@ -59,4 +59,22 @@ public abstract class MetricTracker : Callback
         IsNewBest = Mode == MetricMode.Min ? value < Best - MinDelta : value > Best + MinDelta;
         if (IsNewBest) Best = value;
     }
+
+    /// <inheritdoc />
+    public override void SaveState(IDictionary<string, string> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state["best"] = StateValues.Format(Best);
+        state["current"] = StateValues.Format(Current);
+        state["new_best"] = IsNewBest ? "1" : "0";
+    }
+
+    /// <inheritdoc />
+    public override void LoadState(IReadOnlyDictionary<string, string> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Best = StateValues.Double(state, "best");
+        Current = StateValues.Double(state, "current");
+        IsNewBest = state.GetValueOrDefault("new_best") == "1";
+    }
 }

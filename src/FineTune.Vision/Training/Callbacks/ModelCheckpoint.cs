@@ -54,24 +54,52 @@ public sealed class ModelCheckpoint : MetricTracker
     public override void OnEpochEnd(TrainingContext context)
     {
         base.OnEpochEnd(context);
+        // The kept list is updated before anything is saved, so that every file saved now holds this epoch's state.
+        (string? epochPath, List<string> dropped) = KeepTopK > 0 ? Rank(context) : (null, []);
         if (SaveLast) context.SaveCheckpoint(LastPath);
         if (SaveBest && IsNewBest) context.SaveCheckpoint(BestPath);
-        if (KeepTopK > 0) KeepEpoch(context);
+        if (epochPath is not null) context.SaveCheckpoint(epochPath);
+        foreach (string drop in dropped)
+            foreach (string file in new[] { drop, Trainer.StatePathFor(drop), Trainer.EmaPathFor(drop) }) File.Delete(file);
     }
 
-    private void KeepEpoch(TrainingContext context)
+    /// <inheritdoc />
+    public override void SaveState(IDictionary<string, string> state)
+    {
+        base.SaveState(state);
+        state["top.count"] = StateValues.Format(_top.Count);
+        for (int i = 0; i < _top.Count; i++)
+        {
+            state[$"top.{i}.value"] = StateValues.Format(_top[i].Value);
+            state[$"top.{i}.path"] = _top[i].Path;
+        }
+    }
+
+    /// <inheritdoc />
+    public override void LoadState(IReadOnlyDictionary<string, string> state)
+    {
+        base.LoadState(state);
+        _top.Clear();
+        int count = StateValues.Int(state, "top.count");
+        for (int i = 0; i < count; i++)
+            _top.Add((StateValues.Double(state, $"top.{i}.value"), state.GetValueOrDefault($"top.{i}.path") ?? throw new InvalidDataException($"Callback state has no 'top.{i}.path'.")));
+    }
+
+    /// <summary>Enters this epoch into the top-k list when it ranks; returns its file (or null) and the files that fell out.</summary>
+    private (string? Path, List<string> Dropped) Rank(TrainingContext context)
     {
         bool better(double a, double b) => Mode == MetricMode.Min ? a < b : a > b;
-        if (_top.Count == KeepTopK && !better(Current, _top[^1].Value)) return;
         string path = Path.Combine(Directory, string.Create(CultureInfo.InvariantCulture, $"epoch-{context.Epoch + 1:D3}.safetensors"));
-        context.SaveCheckpoint(path);
+        bool replaced = _top.RemoveAll(t => t.Path == path) > 0; // an epoch cut short, then finished after a resume
+        if (_top.Count == KeepTopK && !better(Current, _top[^1].Value)) return (null, replaced ? [path] : []);
         _top.Add((Current, path));
         _top.Sort((a, b) => better(a.Value, b.Value) ? -1 : better(b.Value, a.Value) ? 1 : 0);
+        List<string> dropped = [];
         while (_top.Count > KeepTopK)
         {
-            string drop = _top[^1].Path;
+            dropped.Add(_top[^1].Path);
             _top.RemoveAt(_top.Count - 1);
-            foreach (string file in new[] { drop, Trainer.StatePathFor(drop), Trainer.EmaPathFor(drop) }) File.Delete(file);
         }
+        return (dropped.Contains(path) ? null : path, dropped);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace FineTune.Vision.Training.Callbacks;
@@ -11,18 +10,26 @@ namespace FineTune.Vision.Training.Callbacks;
 public sealed class ProgressDisplay : Callback
 {
     private readonly TextWriter _out;
-    private readonly Stopwatch _clock = new();
-    private long _images;
+    private readonly TimeProvider _time;
+    private long _start, _images, _batches;
     private TimeSpan _lastDraw;
 
-    /// <summary>Writes to <paramref name="output"/> (default the console); <paramref name="interactive"/> null detects it.</summary>
-    public ProgressDisplay(TextWriter? output = null, bool? interactive = null, int lineEveryNBatches = 50)
+    /// <summary>Writes to <paramref name="output"/> (default the console).</summary>
+    /// <param name="output">Where to write; null: the console.</param>
+    /// <param name="interactive">Whether to draw the live bar; null: only on a console whose output is not redirected.</param>
+    /// <param name="lineEveryNBatches">Batches between plain lines when not interactive.</param>
+    /// <param name="timeProvider">The clock for images/s, ETA and the redraw rate; null: <see cref="TimeProvider.System"/> (tests pass a fake one).</param>
+    public ProgressDisplay(TextWriter? output = null, bool? interactive = null, int lineEveryNBatches = 50, TimeProvider? timeProvider = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(lineEveryNBatches);
         _out = output ?? Console.Out;
+        _time = timeProvider ?? TimeProvider.System;
         Interactive = interactive ?? (output is null && !Console.IsOutputRedirected);
         LineEveryNBatches = lineEveryNBatches;
     }
+
+    /// <summary>The shortest time between two redraws of the live bar (the last batch is always drawn).</summary>
+    public static TimeSpan RedrawInterval { get; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Whether the live bar is drawn (otherwise plain lines).</summary>
     public bool Interactive { get; }
@@ -36,9 +43,9 @@ public sealed class ProgressDisplay : Callback
     /// <inheritdoc />
     public override void OnEpochStart(TrainingContext context)
     {
-        _clock.Restart();
-        _images = 0;
-        _lastDraw = TimeSpan.Zero;
+        _start = _time.GetTimestamp();
+        (_images, _batches) = (0, 0);
+        _lastDraw = -RedrawInterval; // the first batch is drawn at once
     }
 
     /// <inheritdoc />
@@ -46,11 +53,13 @@ public sealed class ProgressDisplay : Callback
     {
         ArgumentNullException.ThrowIfNull(context);
         _images += context.BatchSize;
+        _batches++;
         int done = context.BatchIndex + 1, total = Math.Max(1, context.BatchesPerEpoch);
         if (Interactive)
         {
-            if (done < total && _clock.Elapsed - _lastDraw < TimeSpan.FromMilliseconds(100)) return;
-            _lastDraw = _clock.Elapsed;
+            TimeSpan now = _time.GetElapsedTime(_start);
+            if (done < total && now - _lastDraw < RedrawInterval) return;
+            _lastDraw = now;
             int filled = 30 * done / total;
             _out.Write($"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {Status(context, done, total)}   ");
         }
@@ -66,7 +75,7 @@ public sealed class ProgressDisplay : Callback
         ArgumentNullException.ThrowIfNull(context);
         if (Interactive) _out.WriteLine();
         string metrics = string.Join("  ", context.EpochMetrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}")));
-        _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {context.Epoch + 1}/{context.Epochs}  {metrics}  ({_clock.Elapsed.TotalSeconds:F1} s)"));
+        _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {context.Epoch + 1}/{context.Epochs}  {metrics}  ({_time.GetElapsedTime(_start).TotalSeconds:F1} s)"));
     }
 
     /// <inheritdoc />
@@ -78,9 +87,10 @@ public sealed class ProgressDisplay : Callback
 
     private string Status(TrainingContext c, int done, int total)
     {
-        double seconds = Math.Max(1e-9, _clock.Elapsed.TotalSeconds);
-        double eta = seconds / done * (total - done);
+        double seconds = Math.Max(1e-9, _time.GetElapsedTime(_start).TotalSeconds);
+        var eta = TimeSpan.FromSeconds(Math.Round(seconds / _batches * (total - done)));
+        string etaText = eta.TotalHours >= 1 ? eta.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : eta.ToString(@"mm\:ss", CultureInfo.InvariantCulture);
         return string.Create(CultureInfo.InvariantCulture,
-            $"epoch {c.Epoch + 1}/{c.Epochs} batch {done}/{total}  loss {c.RunningLoss:F4}  acc {c.RunningAccuracy:P1}  {_images / seconds:F0} img/s  ETA {TimeSpan.FromSeconds(eta):mm\\:ss}");
+            $"epoch {c.Epoch + 1}/{c.Epochs} batch {done}/{total}  loss {c.RunningLoss:F4}  acc {c.RunningAccuracy:P1}  {_images / seconds:F0} img/s  ETA {etaText}");
     }
 }

@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text;
+using FineTune.Vision.Training;
+using FineTune.Vision.Training.Callbacks;
+
+namespace FineTune.Vision.Recipes;
+
+/// <summary>Ends a recipe run: headline metrics to the log and to <c>OUT/summary.md</c>.</summary>
+public static class RecipeReport
+{
+    /// <summary>
+    /// Collects the best tracked value and the last epoch's validation metrics, writes <c>summary.md</c> and returns the
+    /// result with <paramref name="files"/> (plus the summary).
+    /// </summary>
+    public static RecipeResult Finish(string recipe, CommonOptions common, TextWriter log, TrainingContext context, MetricTracker? best, IEnumerable<string> files)
+    {
+        ArgumentNullException.ThrowIfNull(common);
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(files);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["epochs_run"] = context.History.Count };
+        foreach (string name in new[] { "val_top1", "val_top5", "val_loss", "train_loss", "ema_val_top1", "ema_val_top5" })
+            if (context.History.Count > 0 && context.History[^1].TryGetValue(name, out double value)) metrics[name] = value;
+        if (best is not null && double.IsFinite(best.Best)) metrics["best_" + best.Monitor] = best.Best;
+        return Write(recipe, common, log, metrics, files, context.StopReason);
+    }
+
+    /// <summary>Writes <paramref name="metrics"/> to the log and <c>summary.md</c>; returns the result.</summary>
+    public static RecipeResult Write(string recipe, CommonOptions common, TextWriter log, IReadOnlyDictionary<string, double> metrics, IEnumerable<string> files, string? note = null)
+    {
+        ArgumentNullException.ThrowIfNull(common);
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(metrics);
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"# {recipe}{(common.Smoke ? " (smoke run: tiny generated data and a tiny model; the numbers mean nothing)" : "")}");
+        text.AppendLine();
+        text.AppendLine("| metric | value |");
+        text.AppendLine("| --- | --- |");
+        foreach (var (name, value) in metrics) text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {value:G4} |");
+        if (note is not null) text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Stopped early: {note}.");
+        Directory.CreateDirectory(common.OutDir);
+        string summary = Path.Combine(common.OutDir, "summary.md");
+        File.WriteAllText(summary, text.ToString());
+        log.WriteLine(string.Join(", ", metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G4}"))));
+        log.WriteLine($"outputs in {Path.GetFullPath(common.OutDir)}");
+        return new RecipeResult(common.OutDir, metrics, [.. files, summary]);
+    }
+}
