@@ -77,14 +77,20 @@ public sealed class Freezer
     /// freezes the stem and earlier blocks. Blocks are the groups whose name contains <c>blocks</c>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="blocks"/> is negative or exceeds the block count.</exception>
-    public void UnfreezeLastBlocks(int blocks)
+    public void UnfreezeLastBlocks(int blocks) => FreezeTo(FirstGroupOfLastBlocks(blocks));
+
+    /// <summary>
+    /// The index in <see cref="Groups"/> from which <see cref="UnfreezeLastBlocks"/> trains: the first of the last
+    /// <paramref name="blocks"/> block groups (or the first group after the blocks when 0).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="blocks"/> is negative or exceeds the block count.</exception>
+    public int FirstGroupOfLastBlocks(int blocks)
     {
         var groups = Groups;
         var blockIndices = Enumerable.Range(0, groups.Count).Where(i => groups[i].Name.Contains("blocks", StringComparison.Ordinal)).ToList();
         if (blocks < 0 || blocks > blockIndices.Count)
             throw new ArgumentOutOfRangeException(nameof(blocks), blocks, $"'{_model.Name}' has {blockIndices.Count} block groups; use 0..{blockIndices.Count}.");
-        int start = blocks > 0 ? blockIndices[^blocks] : blockIndices.Count > 0 ? blockIndices[^1] + 1 : groups.Count - 1;
-        FreezeTo(start);
+        return blocks > 0 ? blockIndices[^blocks] : blockIndices.Count > 0 ? blockIndices[^1] + 1 : groups.Count - 1;
     }
 
     /// <summary>Freezes the parameters named by <paramref name="pattern"/> (a parameter or any module holding it).</summary>

@@ -13,6 +13,7 @@ namespace FineTune.Vision.Optim;
 public sealed class TrainingOptimizer : IDisposable
 {
     private readonly ParamGroup[] _torchGroups;
+    private readonly double[] _multipliers;
     private bool _disposed;
 
     internal TrainingOptimizer(optim.Optimizer optimizer, OptimizerConfig config, IReadOnlyList<ParameterGroup> groups)
@@ -23,6 +24,7 @@ public sealed class TrainingOptimizer : IDisposable
         _torchGroups = optimizer.ParamGroups.Cast<ParamGroup>().ToArray();
         if (_torchGroups.Length != groups.Count)
             throw new InvalidOperationException($"TorchSharp made {_torchGroups.Length} parameter groups for {groups.Count} requested.");
+        _multipliers = Enumerable.Repeat(1.0, groups.Count).ToArray();
     }
 
     /// <summary>The TorchSharp optimizer.</summary>
@@ -37,11 +39,33 @@ public sealed class TrainingOptimizer : IDisposable
     /// <summary>The rate currently set on group <paramref name="index"/>.</summary>
     public double LearningRate(int index) => _torchGroups[index].LearningRate;
 
-    /// <summary>Sets every group's rate to <paramref name="lr"/> × its <see cref="ParameterGroup.LrScale"/>.</summary>
+    /// <summary>
+    /// Sets every group's rate to <paramref name="lr"/> × its <see cref="ParameterGroup.LrScale"/> × its
+    /// <see cref="LrMultiplier"/>.
+    /// </summary>
     public void SetLearningRate(double lr)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        for (int i = 0; i < _torchGroups.Length; i++) _torchGroups[i].LearningRate = lr * Groups[i].LrScale;
+        for (int i = 0; i < _torchGroups.Length; i++) _torchGroups[i].LearningRate = lr * Groups[i].LrScale * _multipliers[i];
+    }
+
+    /// <summary>The run-time multiplier of group <paramref name="index"/> (1 unless <see cref="SetLrMultiplier"/> changed it).</summary>
+    public double LrMultiplier(int index) => _multipliers[index];
+
+    /// <summary>
+    /// Sets a run-time multiplier on group <paramref name="index"/>'s rate, on top of its fixed
+    /// <see cref="ParameterGroup.LrScale"/>, from the next <see cref="SetLearningRate"/> on (e.g. a lower rate for newly
+    /// unfrozen groups). Multipliers are not saved in checkpoints: whoever sets them derives them again on resume.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The index is not a group's, or the multiplier is negative or not finite.</exception>
+    public void SetLrMultiplier(int index, double multiplier)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _multipliers.Length);
+        if (!(multiplier >= 0) || double.IsInfinity(multiplier))
+            throw new ArgumentOutOfRangeException(nameof(multiplier), multiplier, "A learning-rate multiplier must be finite and ≥ 0.");
+        _multipliers[index] = multiplier;
     }
 
     /// <summary>Sets SGD momentum, or Adam's β1, on every group (momentum cycling).</summary>

@@ -14,7 +14,8 @@ namespace FineTune.Vision.Training;
 /// </summary>
 /// <remarks>
 /// The trainer does not own the model; it owns the optimizer, the master weights and the EMA (dispose it). Create
-/// it after any model surgery (classifier reset, freezing): the optimizer is built over the trainable parameters then.
+/// it after any model surgery (classifier reset, freezing): the optimizer is built over the trainable parameters then, or
+/// over the groups of <see cref="TrainerOptions.ParameterGroups"/> (which may keep frozen groups idle for a later unfreeze).
 /// Each training step and each evaluation batch runs in its own dispose scope.
 /// </remarks>
 public sealed partial class Trainer : IDisposable
@@ -41,7 +42,9 @@ public sealed partial class Trainer : IDisposable
         if (Options.Precision != TrainingPrecision.Float32) _masters = new MasterWeights(model.Module, ComputeType);
         if (Options.Precision == TrainingPrecision.Float16) _scaler = new DynamicLossScaler(Options.LossScaler);
         var named = _masters?.Masters ?? model.Module.named_parameters().Select(p => (p.name, p.parameter)).ToList();
-        Optimizer = Optimizers.Create(Options.Optimizer, named, model.NoWeightDecay);
+        Optimizer = Options.ParameterGroups is null
+            ? Optimizers.Create(Options.Optimizer, named, model.NoWeightDecay)
+            : Optimizers.Create(Options.Optimizer, Rebind(Options.ParameterGroups(model), named));
         if (Options.Ema is not null) Ema = new ModelEma(EmaSources(), Options.Ema);
         _callbacks = [.. Options.Callbacks.OrderBy(c => c.Order)];
         Context = new TrainingContext(model, Options, Optimizer, SaveCheckpoint);

@@ -24,6 +24,14 @@ public sealed class TrainerOptions
     /// <summary>The optimizer and its base rate. <value>Default: AdamW, lr 1e-3, weight decay 0.01.</value></summary>
     public OptimizerConfig Optimizer { get; init; } = new();
 
+    /// <summary>
+    /// The optimizer's parameter groups (layer decay, discriminative rates, frozen groups kept idle for a later unfreeze);
+    /// null: one weight-decay split over the trainable parameters (no decay on 1-D parameters and the model's no-decay set,
+    /// decay <see cref="OptimizerConfig.EffectiveWeightDecay"/>). Each group's own weight decay and rate scale are used.
+    /// </summary>
+    /// <value>Default: null.</value>
+    public ParameterGroupFactory? ParameterGroups { get; init; }
+
     /// <summary>The learning-rate schedule, made once the run length is known. <value>Default: <see cref="LrSchedules.Constant"/>.</value></summary>
     public LrScheduleFactory Schedule { get; init; } = LrSchedules.Constant();
 
@@ -72,6 +80,16 @@ public sealed class TrainerOptions
 
     /// <summary>Callbacks, run in <see cref="Callback.Order"/> and then list order.</summary>
     public IList<Callback> Callbacks { get; init; } = [];
+
+    /// <summary>A copy with the run-defining settings replaced (for <see cref="FineTuner"/>); every property is copied (a test lists them).</summary>
+    internal TrainerOptions With(int epochs, OptimizerConfig optimizer, LrScheduleFactory schedule, ParameterGroupFactory? parameterGroups, IEnumerable<Callback> extraCallbacks) => new()
+    {
+        Epochs = epochs, MaxSteps = MaxSteps, BatchSize = BatchSize, Workers = Workers, Optimizer = optimizer, ParameterGroups = parameterGroups,
+        Schedule = schedule, GradientAccumulation = GradientAccumulation, ClipGradNorm = ClipGradNorm, ClipGradValue = ClipGradValue,
+        Precision = Precision, LossScaler = LossScaler, Mixing = Mixing, LabelSmoothing = LabelSmoothing, Ema = Ema, Seed = Seed,
+        UInt8Normalization = UInt8Normalization, Device = Device,
+        Callbacks = [.. extraCallbacks, .. Callbacks ?? []],
+    };
 
     internal void Validate()
     {
