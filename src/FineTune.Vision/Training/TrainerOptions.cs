@@ -87,7 +87,7 @@ public sealed class TrainerOptions
         Epochs = epochs, MaxSteps = MaxSteps, BatchSize = BatchSize, Workers = Workers, Optimizer = optimizer, ParameterGroups = parameterGroups,
         Schedule = schedule, GradientAccumulation = GradientAccumulation, ClipGradNorm = ClipGradNorm, ClipGradValue = ClipGradValue,
         Precision = Precision, LossScaler = LossScaler, Mixing = Mixing, LabelSmoothing = LabelSmoothing, Ema = Ema, Seed = Seed,
-        UInt8Normalization = UInt8Normalization, Device = Device,
+        UInt8Normalization = UInt8Normalization, RecoveryCheckpoint = RecoveryCheckpoint, Device = Device,
         Callbacks = [.. extraCallbacks, .. Callbacks ?? []],
     };
 
