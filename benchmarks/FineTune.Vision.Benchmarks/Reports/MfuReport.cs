@@ -1,0 +1,68 @@
+using System.Globalization;
+using FineTune.Vision.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FineTune.Vision.Benchmarks.Reports;
+
+/// <summary>
+/// <c>mfu</c>: model FLOPs utilisation of a training step (forward, cross entropy, backward, AdamW step) per
+/// architecture at 224: counted step FLOPs (<see cref="ModelFlops"/>, 3 × forward) per second of the median step,
+/// divided by the GEMM rate measured in the same process at the same thread count (fp32, and bf16 against the bf16 rate).
+/// </summary>
+public static class MfuReport
+{
+    /// <summary>The models: registry name, overrides (tiny widths where the family has no tiny variant) and a label.</summary>
+    public static readonly IReadOnlyList<(string Arch, Dictionary<string, string> Overrides, string Label)> Models =
+    [
+        ("vit_tiny_patch16_224", [], "vit_tiny_patch16_224"),
+        ("vit_small_patch16_224", [], "vit_small_patch16_224"),
+        ("deit_tiny_distilled_patch16_224", [], "deit_tiny_distilled_patch16_224"),
+        ("beit_base_patch16_224", new() { ["embed_dim"] = "192", ["num_heads"] = "3" }, "beit_base_patch16_224, ViT-Ti widths (192, 3 heads)"),
+        ("swin_tiny_patch4_window7_224", [], "swin_tiny_patch4_window7_224"),
+        ("cait_xxs24_224", [], "cait_xxs24_224"),
+    ];
+
+    /// <summary>Runs every model in fp32 and (when <paramref name="bf16"/>) bf16; prints and returns the table.</summary>
+    public static ReportSection Run(int batch, int warmup, int repeats, bool bf16, string? only = null)
+    {
+        int threads = Environment.ProcessorCount;
+        torch.set_num_threads(threads);
+        double fp32Rate = GemmRate.Measure(1024), bf16Rate = bf16 ? GemmRate.Measure(1024, ScalarType.BFloat16) : double.NaN;
+        string rates = FormattableString.Invariant($"GEMM ceiling in this process, {threads} threads, N = 1024: fp32 {fp32Rate:F1} GFLOP/s")
+            + (bf16 ? FormattableString.Invariant($", bf16 {bf16Rate:F1} GFLOP/s") : "");
+        Console.WriteLine(rates);
+        var body = new List<string>
+        {
+            rates + string.Create(CultureInfo.InvariantCulture, $". Batch {batch}, AdamW, median of {repeats} steps after {warmup} warm-up."),
+            "",
+            "| model | precision | fwd GFLOPs/image | step (median) | step (best) | images/s | model TFLOP/s | MFU |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        };
+        foreach (var (arch, overrides, label) in Models.Where(m => only is null || m.Arch.Contains(only, StringComparison.Ordinal)))
+        {
+            foreach (bool low in bf16 ? new[] { false, true } : [false])
+            {
+                string row = Row(arch, overrides, label, batch, warmup, repeats, low, low ? bf16Rate : fp32Rate);
+                Console.WriteLine(row);
+                body.Add(row);
+            }
+        }
+        string arguments = string.Create(CultureInfo.InvariantCulture, $"mfu --batch {batch} --warmup {warmup} --repeats {repeats}");
+        return new ReportSection("Training step: model FLOPs utilisation", Commands.Of(arguments), body);
+    }
+
+    private static string Row(string arch, Dictionary<string, string> overrides, string label, int batch, int warmup, int repeats, bool bf16, double gemmRate)
+    {
+        torch.manual_seed(0);
+        VisionModel model = ModelRegistry.Create(arch, overrides);
+        long macs = ModelFlops.ForwardMacs(model.Config, arch.Contains("distilled", StringComparison.Ordinal));
+        double stepFlops = ModelFlops.TrainingStepFlops(macs, batch);
+        TimingResult time;
+        using (var step = new TrainingStep(model, batch, bf16)) time = Timing.Measure(step.Run, warmup, repeats);
+        double rate = stepFlops / time.Median / 1e9;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| {label} | {(bf16 ? "bf16 (fp32 masters)" : "fp32")} | {2.0 * macs / 1e9:F2} | {time.Median * 1000:F0} ms | {time.Best * 1000:F0} ms | " +
+            $"{batch / time.Median:F1} | {rate / 1000:F3} | **{rate / gemmRate:P1}** |");
+    }
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+
+namespace FineTune.Vision.Benchmarks.Reports;
+
+/// <summary>Wall-clock timing of a repeated action: warm-up calls, then the best and the median of the timed calls.</summary>
+public static class Timing
+{
+    /// <summary>Runs <paramref name="action"/> <paramref name="warmup"/> times untimed, then <paramref name="repeats"/> times timed.</summary>
+    public static TimingResult Measure(Action action, int warmup, int repeats)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
+        for (int i = 0; i < warmup; i++) action();
+        var seconds = new double[repeats];
+        for (int i = 0; i < repeats; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        return TimingResult.Of(seconds);
+    }
+}
+
+/// <summary>Best and median seconds of a set of timed runs.</summary>
+public sealed record TimingResult(double Best, double Median, int Count)
+{
+    /// <summary>Summarises <paramref name="seconds"/>.</summary>
+    public static TimingResult Of(IReadOnlyCollection<double> seconds)
+    {
+        double[] sorted = [.. seconds.Order()];
+        double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+        return new TimingResult(sorted[0], median, sorted.Length);
+    }
+}
