@@ -28,24 +28,24 @@ public static class OverheadReport
     ];
 
     /// <summary>Runs every case for <paramref name="rounds"/> rounds of <paramref name="steps"/> steps; prints and returns the table.</summary>
-    public static ReportSection Run(int steps, int rounds, int workers)
+    public static ReportSection Run(int steps, int rounds, int workers, int threads, string? only = null)
     {
-        torch.set_num_threads(Environment.ProcessorCount);
+        torch.set_num_threads(threads);
         var body = new List<string>
         {
             string.Create(CultureInfo.InvariantCulture,
-                $"{steps} steps per round, {rounds} rounds (order alternating), median seconds per step; loader workers {workers}, torch threads {Environment.ProcessorCount}."),
+                $"{steps} steps per round, {rounds} rounds (order alternating), median per step of wall time and of process CPU time (all threads); loader workers {workers}, torch threads {threads}."),
             "",
-            "| model | hand-written loop | Trainer.Fit | Trainer ÷ loop |",
-            "| --- | --- | --- | --- |",
+            "| model | loop (wall) | Trainer (wall) | **Trainer ÷ loop (wall)** | loop (CPU) | Trainer (CPU) | Trainer ÷ loop (CPU) |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
         };
-        foreach (var (label, create, batch) in Cases)
+        foreach (var (label, create, batch) in Cases.Where(c => only is null || c.Label.Contains(only, StringComparison.Ordinal)))
         {
             string row = Case(label, create, batch, steps, rounds, workers);
             Console.WriteLine(row);
             body.Add(row);
         }
-        string arguments = string.Create(CultureInfo.InvariantCulture, $"overhead --steps {steps} --rounds {rounds} --workers {workers}");
+        string arguments = string.Create(CultureInfo.InvariantCulture, $"overhead --steps {steps} --rounds {rounds} --workers {workers} --threads {threads}");
         return new ReportSection("Framework overhead: Trainer against a hand-written loop", Commands.Of(arguments), body);
     }
 
@@ -59,27 +59,37 @@ public static class OverheadReport
         images.ForEach(i => i.Dispose());
         SampleSource source = dataset.With(new SampleEncoder(new Compose(), size, size, Normalization.Inception));
         var loaderOptions = new DataLoaderOptions { BatchSize = batch, Shuffle = true, DropLast = true, Seed = 1, Workers = workers };
-        var manual = new List<double>();
-        var trainer = new List<double>();
+        var manual = new List<(double Wall, double Cpu)>();
+        var trainer = new List<(double Wall, double Cpu)>();
         for (int round = -1; round < rounds; round++)   // round -1 warms both up
         {
             using var loader = new DataLoader(source, loaderOptions);
-            double a, b;
-            if (round % 2 == 0) (a, b) = (Manual(model, loader, steps), WithTrainer(model, loader, steps));
-            else (b, a) = (WithTrainer(model, loader, steps), Manual(model, loader, steps));
+            (double Wall, double Cpu) a, b;
+            if (round % 2 == 0) (a, b) = (Clock(() => Manual(model, loader, steps)), Clock(() => WithTrainer(model, loader, steps)));
+            else (b, a) = (Clock(() => WithTrainer(model, loader, steps)), Clock(() => Manual(model, loader, steps)));
             if (round < 0) continue;
-            manual.Add(a / steps);
-            trainer.Add(b / steps);
+            manual.Add((a.Wall / steps, a.Cpu / steps));
+            trainer.Add((b.Wall / steps, b.Cpu / steps));
         }
-        double m = TimingResult.Of(manual).Median, t = TimingResult.Of(trainer).Median;
-        return string.Create(CultureInfo.InvariantCulture, $"| {label} | {m * 1000:F1} ms | {t * 1000:F1} ms | **{t / m:F3}** |");
+        double Median(List<(double Wall, double Cpu)> list, bool cpu) => TimingResult.Of([.. list.Select(x => cpu ? x.Cpu : x.Wall)]).Median;
+        double mw = Median(manual, false), tw = Median(trainer, false), mc = Median(manual, true), tc = Median(trainer, true);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| {label} | {mw * 1000:F1} ms | {tw * 1000:F1} ms | **{tw / mw:F3}** | {mc * 1000:F1} ms | {tc * 1000:F1} ms | {tc / mc:F3} |");
     }
 
-    private static double Manual(VisionModel model, DataLoader loader, int steps)
+    /// <summary>Wall and process CPU seconds of <paramref name="run"/>, which returns its own wall time of the timed part.</summary>
+    private static (double Wall, double Cpu) Clock(Func<(double Wall, TimeSpan CpuStart, TimeSpan CpuEnd)> run)
+    {
+        var (wall, cpuStart, cpuEnd) = run();
+        return (wall, (cpuEnd - cpuStart).TotalSeconds);
+    }
+
+    private static (double, TimeSpan, TimeSpan) Manual(VisionModel model, DataLoader loader, int steps)
     {
         using TrainingOptimizer optimizer = Optimizers.Create(Optimizers.AdamW(1e-4), model.named_parameters().Select(p => (p.name, p.parameter)), model.NoWeightDecay);
         optim.Optimizer opt = optimizer.Optimizer;
         model.train();
+        TimeSpan cpu = Cpu();
         long start = Stopwatch.GetTimestamp();
         int done = 0;
         foreach (Batch batch in loader.Epoch(0))
@@ -90,17 +100,20 @@ public static class OverheadReport
             opt.step();
             if (++done == steps) break;
         }
-        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return (Stopwatch.GetElapsedTime(start).TotalSeconds, cpu, Cpu());
     }
 
-    private static double WithTrainer(VisionModel model, DataLoader loader, int steps)
+    private static (double, TimeSpan, TimeSpan) WithTrainer(VisionModel model, DataLoader loader, int steps)
     {
         var options = new TrainerOptions { Epochs = 1, MaxSteps = steps, Optimizer = Optimizers.AdamW(1e-4), Seed = 1 };
         using var trainer = new Trainer(model, options);
+        TimeSpan cpu = Cpu();
         long start = Stopwatch.GetTimestamp();
         trainer.Fit(loader);
-        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return (Stopwatch.GetElapsedTime(start).TotalSeconds, cpu, Cpu());
     }
+
+    private static TimeSpan Cpu() => TimeSpan.FromSeconds(ProcessCpu.Seconds());
 
     private static RgbImage RandomImage(int size, int seed)
     {

@@ -12,19 +12,28 @@ public static class Timing
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
         for (int i = 0; i < warmup; i++) action();
         var seconds = new double[repeats];
+        var cpu = new double[repeats];
         for (int i = 0; i < repeats; i++)
         {
+            double cpuStart = ProcessCpu.Seconds();
             long start = Stopwatch.GetTimestamp();
             action();
             seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            cpu[i] = ProcessCpu.Seconds() - cpuStart;
         }
-        return TimingResult.Of(seconds);
+        return TimingResult.Of(seconds) with { CpuMedian = TimingResult.Of(cpu).Median, CpuBest = cpu.Min() };
     }
 }
 
-/// <summary>Best and median seconds of a set of timed runs.</summary>
+/// <summary>Best and median wall seconds of a set of timed runs (and, from <see cref="Timing.Measure"/>, process CPU seconds).</summary>
 public sealed record TimingResult(double Best, double Median, int Count)
 {
+    /// <summary>Median process CPU seconds (all threads) per run; NaN when not measured.</summary>
+    public double CpuMedian { get; init; } = double.NaN;
+
+    /// <summary>Least process CPU seconds per run; NaN when not measured.</summary>
+    public double CpuBest { get; init; } = double.NaN;
+
     /// <summary>Summarises <paramref name="seconds"/>.</summary>
     public static TimingResult Of(IReadOnlyCollection<double> seconds)
     {
