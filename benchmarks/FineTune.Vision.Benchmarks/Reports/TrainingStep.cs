@@ -34,9 +34,22 @@ public sealed class TrainingStep : IDisposable
     /// <summary>Zero gradients, forward, cross entropy, backward, optimizer step.</summary>
     public void Run()
     {
+        ForwardBackward();
+        OptimizerStep();
+    }
+
+    /// <summary>Zero gradients, forward, cross entropy, backward.</summary>
+    public void ForwardBackward()
+    {
         using var scope = torch.NewDisposeScope();
         _optimizer.ZeroGrad();
         nn.functional.cross_entropy(_model.call(_x), _y).backward();
+    }
+
+    /// <summary>The optimizer step (with the master-weight copies in bf16).</summary>
+    public void OptimizerStep()
+    {
+        using var scope = torch.NewDisposeScope();
         _masters?.CopyGradientsToMasters();
         _optimizer.Step();
         _masters?.CopyMastersToModel();
