@@ -5,7 +5,7 @@ namespace FineTune.Vision.Benchmarks;
 /// <summary>
 /// Forward multiply-accumulates of one image, counted from the architecture: every matrix product (patch embedding,
 /// qkv, attention scores, attention-weighted sum, projection, MLP, patch merging, talking-heads mixes, classifier).
-/// Norms, activations, softmax, biases and residual adds are left out (under 1% for these models), as fvcore does.
+/// Norms, activations, softmax, biases and residual adds are left out (under 1% for these models; fvcore counts the norms).
 /// FLOPs are 2 × MACs; a training step (forward + backward) is counted as 3 × forward.
 /// </summary>
 public static class ModelFlops

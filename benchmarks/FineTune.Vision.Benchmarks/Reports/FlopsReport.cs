@@ -12,16 +12,16 @@ public static class FlopsReport
         var body = new List<string>
         {
             "Forward cost of one image counted from the architecture (matrix products only), against timm's published figure.",
-            "1 MAC = one multiply-add = 2 FLOPs; timm's \"GMACs\" column (fvcore) counts MACs. A training step counts 3 × forward.",
+            "1 MAC = one multiply-add = 2 FLOPs; timm's \"GMACs\" column (fvcore) counts MACs. A training step counts 3 × forward. timm's figures are rounded to 0.1 and fvcore also counts the norms, hence the tolerance.",
             "",
-            "| model | counted GMACs | timm GMACs (1 decimal) | counted GFLOPs | within timm's rounding (±0.05) |",
+            "| model | counted GMACs | timm GMACs (1 decimal) | counted GFLOPs | within max(±0.05, ±1%) |",
             "| --- | --- | --- | --- | --- |",
         };
         foreach (var (name, reference) in ModelFlops.ReferenceGmacs)
         {
             double gmacs = ModelFlops.ForwardMacs(name) / 1e9;
             string row = string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {gmacs:F3} | {reference:F1} | {2 * gmacs:F2} | {(Math.Abs(gmacs - reference) <= 0.05 ? "yes" : "**no**")} |");
+                $"| {name} | {gmacs:F3} | {reference:F1} | {2 * gmacs:F2} | {(Math.Abs(gmacs - reference) <= Math.Max(0.05, 0.01 * reference) ? "yes" : "**no**")} |");
             body.Add(row);
             Console.WriteLine(row);
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using FineTune.Vision.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -24,12 +25,24 @@ public static class MfuReport
     ];
 
     /// <summary>Runs every model in fp32 and (when <paramref name="bf16"/>) bf16; prints and returns the table.</summary>
-    public static ReportSection Run(int batch, int warmup, int repeats, bool bf16, int threads, string? only = null)
+    /// <param name="batch">Images per step.</param>
+    /// <param name="warmup">Untimed steps first.</param>
+    /// <param name="repeats">Timed steps (the median counts).</param>
+    /// <param name="bf16">Also run bf16 with fp32 masters.</param>
+    /// <param name="threads">libtorch intra-op threads.</param>
+    /// <param name="only">Only architectures whose name contains this.</param>
+    /// <param name="bf16Skip">
+    /// Families not run in bf16 (comma-separated prefixes). Default <c>swin,beit</c>: with TorchSharp 0.107,
+    /// <c>Module.to(BFloat16)</c> leaves the float buffers held in fields (Swin's <c>attn_mask</c>, BEiT's <c>k_bias</c>)
+    /// in fp32, so their bf16 forward fails (Swin aborts the process inside a parallel bmm); pass "" once fixed.
+    /// </param>
+    public static ReportSection Run(int batch, int warmup, int repeats, bool bf16, int threads, string? only = null, string bf16Skip = "swin,beit")
     {
+        string[] skip = bf16Skip.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         torch.set_num_threads(threads);
-        var fp32Rate = GemmRate.MeasureWallAndCpu(1024, ScalarType.Float32);
-        (double Wall, double Cpu) bf16Rate = bf16 ? GemmRate.MeasureWallAndCpu(1024, ScalarType.BFloat16) : (double.NaN, double.NaN);
-        string rates = FormattableString.Invariant($"GEMM ceiling in this process, {threads} threads, N = 1024 (best of 10; by wall time / by CPU time): fp32 {fp32Rate.Wall:F1} / {fp32Rate.Cpu:F1} GFLOP/s")
+        var fp32Rate = Ceiling(ScalarType.Float32);
+        (double Wall, double Cpu) bf16Rate = bf16 ? Ceiling(ScalarType.BFloat16) : (double.NaN, double.NaN);
+        string rates = FormattableString.Invariant($"GEMM ceiling in this process, {threads} threads, best of N = 1024 and 2048 (10 products each; by wall time / by CPU time): fp32 {fp32Rate.Wall:F1} / {fp32Rate.Cpu:F1} GFLOP/s")
             + (bf16 ? FormattableString.Invariant($", bf16 {bf16Rate.Wall:F1} / {bf16Rate.Cpu:F1} GFLOP/s") : "");
         Console.WriteLine(rates);
         var body = new List<string>
@@ -46,7 +59,9 @@ public static class MfuReport
         {
             foreach (bool low in bf16 ? new[] { false, true } : [false])
             {
-                string row = Row(arch, overrides, label, batch, warmup, repeats, low, low ? bf16Rate : fp32Rate);
+                string row = low && skip.Any(f => arch.StartsWith(f, StringComparison.Ordinal))
+                    ? $"| {label} | bf16 | not run (--bf16-skip): fp32 buffers left by Module.to(BFloat16) break this family's bf16 forward | | | | | | |"
+                    : Row(arch, overrides, label, batch, warmup, repeats, low, low ? bf16Rate : fp32Rate);
                 Console.WriteLine(row);
                 body.Add(row);
             }
@@ -55,7 +70,26 @@ public static class MfuReport
         return new ReportSection("Training step: model FLOPs utilisation", Commands.Of(arguments), body);
     }
 
+    /// <summary>The better of the N = 1024 and N = 2048 rates, by wall time and by CPU time.</summary>
+    private static (double Wall, double Cpu) Ceiling(ScalarType dtype)
+    {
+        var (a, b) = (GemmRate.MeasureWallAndCpu(1024, dtype), GemmRate.MeasureWallAndCpu(2048, dtype));
+        return (Math.Max(a.Wall, b.Wall), Math.Max(a.Cpu, b.Cpu));
+    }
+
     private static string Row(string arch, Dictionary<string, string> overrides, string label, int batch, int warmup, int repeats, bool bf16, (double Wall, double Cpu) gemmRate)
+    {
+        try
+        {
+            return TimedRow(arch, overrides, label, batch, warmup, repeats, bf16, gemmRate);
+        }
+        catch (ExternalException e)
+        {
+            return $"| {label} | {(bf16 ? "bf16" : "fp32")} | failed: {e.Message.Split('\n')[0]} | | | | | | |";
+        }
+    }
+
+    private static string TimedRow(string arch, Dictionary<string, string> overrides, string label, int batch, int warmup, int repeats, bool bf16, (double Wall, double Cpu) gemmRate)
     {
         torch.manual_seed(0);
         VisionModel model = ModelRegistry.Create(arch, overrides);
