@@ -14,7 +14,7 @@ using TorchSharp;
 //   weights-load [--mb 200 --repeats 5]           SafeTensors.Load against a plain file read
 //   inference [--warmup 2 --repeats 10]           vit_small_patch16_224 images/s, batch 1 and 32, fp32 and bf16
 //   lora-vs-full [--repeats 10]                   LoRA ÷ full: peak RSS and step time
-//   step-profile [--arch vit_small_patch16_224 --batch 8 --threads <cores> --repeats 5]   where a ViT step's time goes
+//   step-profile [--arch vit_small_patch16_224 --batch 8 --threads <cores> --repeats 5 --bf16]   where a ViT step's time goes
 //   all [the options above]                       every report, then a markdown block for docs/performance.md
 string[] reports = ["step-profile", "flops", "gemm-rate", "mfu", "overhead", "pipeline-ratio", "weights-load", "inference", "lora-vs-full"];
 if (args.Length > 0 && reports.Contains(args[0]))
@@ -42,7 +42,7 @@ static ReportSection Report(string[] args)
     return name switch
     {
         "flops" => FlopsReport.Run(),
-        "step-profile" => StepProfileReport.Run(a.Text("arch") ?? "vit_small_patch16_224", a.Int("batch", 8), a.Int("threads", Environment.ProcessorCount), a.Int("repeats", 5)),
+        "step-profile" => StepProfileReport.Run(a.Text("arch") ?? "vit_small_patch16_224", a.Int("batch", 8), a.Int("threads", Environment.ProcessorCount), a.Int("repeats", 5), a.Flag("bf16")),
         "gemm-rate" => GemmReport.Run(),
         "mfu" => MfuReport.Run(a.Int("batch", 16), a.Int("warmup", 1), a.Int("repeats", 5), !a.Flag("no-bf16"), a.Int("threads", Environment.ProcessorCount), a.Text("only"), a.Text("bf16-skip") ?? "swin,beit"),
         "overhead" => OverheadReport.Run(a.Int("steps", 20), a.Int("rounds", 6), a.Int("workers", 1), a.Int("threads", Environment.ProcessorCount), a.Text("only")),

@@ -32,8 +32,9 @@ public static class InferenceReport
                 using var x = torch.randn(batch, 3, model.Config.ImgSize, model.Config.ImgSize, dtype: dtype);
                 TimingResult time = Timing.Measure(() =>
                 {
+                    using var scope = torch.NewDisposeScope();   // the model's intermediates too, not only its output
                     using var noGrad = torch.no_grad();
-                    model.call(x).Dispose();
+                    model.call(x);
                 }, warmup, repeats);
                 string row = string.Create(CultureInfo.InvariantCulture,
                     $"| {(dtype == ScalarType.Float32 ? "fp32" : "bf16")} | {batch} | {time.Median * 1000:F1} ms | **{batch / time.Median:F1}** | {2.0 * macs * batch / time.Median / 1e9:F1} |");

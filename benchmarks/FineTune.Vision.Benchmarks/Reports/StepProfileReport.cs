@@ -14,26 +14,27 @@ namespace FineTune.Vision.Benchmarks.Reports;
 public static class StepProfileReport
 {
     /// <summary>Profiles <paramref name="arch"/> at <paramref name="batch"/>; prints and returns the table.</summary>
-    public static ReportSection Run(string arch, int batch, int threads, int repeats)
+    public static ReportSection Run(string arch, int batch, int threads, int repeats, bool bf16 = false)
     {
+        ScalarType dtype = bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
         torch.set_num_threads(threads);
         torch.manual_seed(0);
         var config = (VitConfig)ModelRegistry.GetConfig(arch);
         long tokens = ((long)config.ImgSize / config.PatchSize * (config.ImgSize / config.PatchSize)) + 1;
         long d = config.EmbedDim, h = config.NumHeads, hidden = (long)(d * config.MlpRatio);
-        double gemm = GemmRate.MeasureWallAndCpu(1024, ScalarType.Float32).Cpu;
+        double gemm = GemmRate.MeasureWallAndCpu(1024, dtype).Cpu;
         var body = new List<string>
         {
             string.Create(CultureInfo.InvariantCulture,
-                $"{arch}, batch {batch}, {threads} threads, median CPU time of {repeats} runs; fp32 GEMM {gemm:F1} GFLOP/s by CPU time. Block ops: forward + backward of one block's op alone, × depth {config.Depth}."),
+                $"{arch}, {(bf16 ? "bf16 with fp32 masters" : "fp32")}, batch {batch}, {threads} threads, median CPU time of {repeats} runs; GEMM {gemm:F1} GFLOP/s by CPU time in that type. Block ops: forward + backward of one block's op alone, × depth {config.Depth}."),
             "",
             "| part | CPU ms | share of step | GFLOP/s | of GEMM |",
             "| --- | --- | --- | --- | --- |",
         };
-        double step = Whole(arch, batch, repeats, body, gemm);
+        double step = Whole(arch, batch, repeats, body, gemm, bf16);
         void Op(string name, double macsPerBlock, Func<Tensor[], Tensor> op, params long[][] shapes)
         {
-            double ms = OpCpu(op, shapes, repeats) * config.Depth * (name.StartsWith("norm1", StringComparison.Ordinal) ? 2 : 1);
+            double ms = OpCpu(op, shapes, repeats, dtype) * config.Depth * (name.StartsWith("norm1", StringComparison.Ordinal) ? 2 : 1);
             double flops = 6.0 * macsPerBlock * config.Depth * batch;   // forward + backward = 3 × forward
             Add(body, name, ms, step, flops, gemm);
         }
@@ -52,17 +53,17 @@ public static class StepProfileReport
         Op("residual adds (2)", 0, x => x[0] + x[1] + x[1], [bt, d], [bt, d]);
         body.Skip(4).ToList().ForEach(Console.WriteLine);
         return new ReportSection("Where the time of a ViT training step goes",
-            Commands.Of(string.Create(CultureInfo.InvariantCulture, $"step-profile --arch {arch} --batch {batch} --threads {threads} --repeats {repeats}")), body);
+            Commands.Of(string.Create(CultureInfo.InvariantCulture, $"step-profile --arch {arch} --batch {batch} --threads {threads} --repeats {repeats}") + (bf16 ? " --bf16" : "")), body);
     }
 
-    private static double Whole(string arch, int batch, int repeats, List<string> body, double gemm)
+    private static double Whole(string arch, int batch, int repeats, List<string> body, double gemm, bool bf16)
     {
         torch.manual_seed(0);
         VisionModel model = ModelRegistry.Create(arch);
         double macs = ModelFlops.ForwardMacs(arch);
-        using var step = new TrainingStep(model, batch, bf16: false);
+        using var step = new TrainingStep(model, batch, bf16);
         double whole = Timing.Measure(step.Run, 1, repeats).CpuMedian * 1000;
-        using var x = torch.randn(batch, 3, model.Config.ImgSize, model.Config.ImgSize);
+        using var x = torch.randn(batch, 3, model.Config.ImgSize, model.Config.ImgSize, dtype: bf16 ? ScalarType.BFloat16 : ScalarType.Float32);
         using var y = torch.randint(0, model.NumClasses, [batch]);
         double forward = Timing.Measure(() =>
         {
@@ -80,18 +81,18 @@ public static class StepProfileReport
         Add(body, "**whole step** (forward, loss, backward, AdamW)", whole, whole, 6 * macs * batch, gemm);
         Add(body, "forward + loss", forward, whole, 2 * macs * batch, gemm);
         Add(body, "zero_grad + backward", both - forward, whole, 4 * macs * batch, gemm);
-        Add(body, "AdamW step alone", adamw, whole, 0, gemm);
+        Add(body, bf16 ? "AdamW step alone, with the master-weight copies" : "AdamW step alone", adamw, whole, 0, gemm);
         return whole;
     }
 
     /// <summary>Median CPU milliseconds of the op's forward and backward (making its inputs is not timed).</summary>
-    private static double OpCpu(Func<Tensor[], Tensor> op, long[][] shapes, int repeats)
+    private static double OpCpu(Func<Tensor[], Tensor> op, long[][] shapes, int repeats, ScalarType dtype)
     {
         var cpu = new List<double>();
         for (int i = -1; i < repeats; i++)
         {
             using var scope = torch.NewDisposeScope();
-            Tensor[] inputs = [.. shapes.Select(s => torch.randn(s).requires_grad_(true))];
+            Tensor[] inputs = [.. shapes.Select(s => torch.randn(s, dtype: dtype).requires_grad_(true))];
             double start = ProcessCpu.Seconds();
             op(inputs).sum().backward();
             if (i >= 0) cpu.Add(ProcessCpu.Seconds() - start);

@@ -54,6 +54,8 @@ public static class WeightsLoadReport
     private static void Add(List<double> list, int round, double seconds)
     {
         if (round >= 0) list.Add(seconds);
+        GC.Collect();   // the next reader starts from a collected heap: no reader pays for another's garbage
+        GC.WaitForPendingFinalizers();
     }
 
     private static void Generate(string path, int megabytes)
