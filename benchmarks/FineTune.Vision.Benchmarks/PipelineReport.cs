@@ -17,22 +17,30 @@ namespace FineTune.Vision.Benchmarks;
 /// </summary>
 public static class PipelineReport
 {
-    /// <summary>Runs the report and prints it.</summary>
-    public static void Run(int count, int stepBatch)
+    /// <summary>Runs the report, prints it, and returns it as a markdown section.</summary>
+    public static Reports.ReportSection Run(int count, int stepBatch)
     {
+        var lines = new List<string>();
+        void Say(string line)
+        {
+            Console.WriteLine(line);
+            lines.Add(line);
+        }
         string[] files = PipelineImages.Find();
-        Console.WriteLine($"{files.Length} JPEGs (64x64) from {PipelineImages.Folder}; {Environment.ProcessorCount} cores");
+        Say($"{files.Length} JPEGs (64x64) from {PipelineImages.Folder}; {Environment.ProcessorCount} cores");
 
         double ours = OneThread(files, count);
-        Console.WriteLine($"FineTune.Vision, 1 thread:           {ours,8:F1} images/s");
+        Say($"FineTune.Vision, 1 thread:           {ours,8:F1} images/s");
         double? peer = Peer(count);
         if (peer is double p)
-            Console.WriteLine($"torchvision 0.14 + Pillow, 1 thread: {p,8:F1} images/s   ratio {ours / p:F2}x per core");
+            Say($"torchvision 0.14 + Pillow, 1 thread: {p,8:F1} images/s   ratio {ours / p:F2}x per core");
 
         double loader = Loader(count);
-        Console.WriteLine($"DataLoader, {Environment.ProcessorCount} workers, batch 32:    {loader,8:F1} images/s");
+        Say($"DataLoader, {Environment.ProcessorCount} workers, batch 32:    {loader,8:F1} images/s");
         double step = TrainingStep(stepBatch);
-        Console.WriteLine($"vit_base_patch16_384 fwd+bwd, batch {stepBatch}: {step,8:F2} images/s   loader/step {loader / step:F0}x");
+        Say($"vit_base_patch16_384 fwd+bwd, batch {stepBatch}: {step,8:F2} images/s   loader/step {loader / step:F0}x");
+        return new Reports.ReportSection("Input pipeline (recipe 1) against torchvision + Pillow",
+            Reports.Commands.Of(FormattableString.Invariant($"pipeline-ratio {count}")), ["```text", .. lines, "```"]);
     }
 
     private static double OneThread(string[] files, int count)

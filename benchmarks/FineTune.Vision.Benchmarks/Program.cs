@@ -1,26 +1,55 @@
 using BenchmarkDotNet.Running;
 using FineTune.Vision.Benchmarks;
+using FineTune.Vision.Benchmarks.Reports;
 using FineTune.Vision.Core;
 using TorchSharp;
 
-// dotnet run -c Release --project benchmarks/FineTune.Vision.Benchmarks -- --filter '*Gemm*'   (BenchmarkDotNet)
-// dotnet run -c Release --project benchmarks/FineTune.Vision.Benchmarks -- gemm-rate             (quick ceiling)
-// dotnet run -c Release --project benchmarks/FineTune.Vision.Benchmarks -- pipeline-ratio [N]    (input pipeline vs torchvision)
-if (args is ["gemm-rate", ..])
+// BenchmarkDotNet:   dotnet run -c Release --project benchmarks/FineTune.Vision.Benchmarks -- --filter '*Gemm*'
+// Ratio reports:     dotnet run -c Release --project benchmarks/FineTune.Vision.Benchmarks -- <report> [--option value ...]
+//   flops                                         counted forward GMACs against timm's published figures
+//   gemm-rate                                     fp32 and bf16 GEMM ceiling, 1 thread and every core
+//   mfu [--batch 16 --warmup 1 --repeats 5 --threads <cores> --no-bf16 --only vit_small --bf16-skip swin,beit]   training-step MFU per architecture
+//   overhead [--steps 20 --rounds 6 --workers 1 --threads <cores> --only ViT]  Trainer.Fit against a hand-written loop
+//   pipeline-ratio [N]                            input pipeline against torchvision + Pillow
+//   weights-load [--mb 200 --repeats 5]           SafeTensors.Load against a plain file read
+//   inference [--warmup 2 --repeats 10]           vit_small_patch16_224 images/s, batch 1 and 32, fp32 and bf16
+//   lora-vs-full [--repeats 10]                   LoRA ÷ full: peak RSS and step time
+//   step-profile [--arch vit_small_patch16_224 --batch 8 --threads <cores> --repeats 5 --bf16]   where a ViT step's time goes
+//   all [the options above]                       every report, then a markdown block for docs/performance.md
+string[] reports = ["step-profile", "flops", "gemm-rate", "mfu", "overhead", "pipeline-ratio", "weights-load", "inference", "lora-vs-full"];
+if (args.Length > 0 && reports.Contains(args[0]))
 {
-    Console.WriteLine(TorchBackend.Describe());
-    foreach (int threads in GemmBenchmarks.ThreadCounts)
-    {
-        torch.set_num_threads(threads);
-        foreach (int n in new[] { 512, 1024, 2048 })
-            Console.WriteLine($"threads={threads} N={n}: {GemmRate.Measure(n):F1} GFLOP/s");
-    }
+    ReportSection section = Report(args);
+    Console.WriteLine();
+    Console.WriteLine(section.ToMarkdown());
     return;
 }
-if (args is ["pipeline-ratio", ..])
+if (args is ["all", ..])
 {
-    int count = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 400;
-    PipelineReport.Run(count, stepBatch: 2);
+    string markdown = AllReports.Run(new ReportArguments(args.Skip(1)));
+    Console.WriteLine("\n---- markdown for docs/performance.md ----\n");
+    Console.WriteLine(markdown);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);
+
+static ReportSection Report(string[] args)
+{
+    string name = args[0];
+    bool countFirst = name == "pipeline-ratio" && args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal);
+    var a = new ReportArguments(args.Skip(countFirst ? 2 : 1));
+    if (name != "flops") Console.WriteLine($"{Machine.Describe()}\n{TorchBackend.Describe()}");
+    return name switch
+    {
+        "flops" => FlopsReport.Run(),
+        "step-profile" => StepProfileReport.Run(a.Text("arch") ?? "vit_small_patch16_224", a.Int("batch", 8), a.Int("threads", Environment.ProcessorCount), a.Int("repeats", 5), a.Flag("bf16")),
+        "gemm-rate" => GemmReport.Run(),
+        "mfu" => MfuReport.Run(a.Int("batch", 16), a.Int("warmup", 1), a.Int("repeats", 5), !a.Flag("no-bf16"), a.Int("threads", Environment.ProcessorCount), a.Text("only"), a.Text("bf16-skip") ?? "swin,beit"),
+        "overhead" => OverheadReport.Run(a.Int("steps", 20), a.Int("rounds", 6), a.Int("workers", 1), a.Int("threads", Environment.ProcessorCount), a.Text("only")),
+        "pipeline-ratio" => PipelineReport.Run(countFirst ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : a.Int("images", 400), stepBatch: 2),
+        "weights-load" => WeightsLoadReport.Run(a.Int("mb", 200), a.Int("repeats", 5)),
+        "inference" => InferenceReport.Run(a.Int("warmup", 2), a.Int("repeats", 10)),
+        "lora-vs-full" => LoraReport.Run(a.Int("repeats", 10)),
+        _ => throw new ArgumentException($"Unknown report '{name}'."),
+    };
+}
