@@ -6,7 +6,7 @@ namespace FineTune.Vision.Models;
 
 /// <summary>
 /// Multi-head self-attention (timm <c>vision_transformer.Attention</c>): fused <c>qkv</c> projection,
-/// <c>scaled_dot_product_attention</c> (scale head_dim^-0.5), <c>proj</c>.
+/// <c>scaled_dot_product_attention</c> (scale head_dim^-0.5; explicit for bf16 on the CPU, see <see cref="ScaledDotProduct"/>), <c>proj</c>.
 /// </summary>
 public sealed class Attention : nn.Module<Tensor, Tensor>
 {
@@ -35,7 +35,7 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
     {
         long b = x.shape[0], n = x.shape[1], c = x.shape[2];
         var parts = qkv.call(x).reshape(b, n, 3, numHeads, c / numHeads).permute(2, 0, 3, 1, 4).unbind(0);
-        var o = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], p: training ? attnDrop : 0.0);
+        var o = ScaledDotProduct.Attend(parts[0], parts[1], parts[2], null, training ? attnDrop : 0.0);
         return proj_drop.call(proj.call(o.transpose(1, 2).reshape(b, n, c)));
     }
 }

@@ -62,7 +62,7 @@ public sealed class BeitAttention : nn.Module<Tensor, Tensor>
         if (bias is not null) y = y + bias;
         var parts = y.reshape(b, n, 3, numHeads, -1).permute(2, 0, 3, 1, 4).unbind(0);
         Tensor? mask = relative_position_bias_table is null ? null : RelativePosition.Bias(relative_position_bias_table, relative_position_index!);
-        var o = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], mask, training ? attnDrop : 0.0);
+        var o = ScaledDotProduct.Attend(parts[0], parts[1], parts[2], mask, training ? attnDrop : 0.0);
         return proj_drop.call(proj.call(o.transpose(1, 2).reshape(b, n, c)));
     }
 }

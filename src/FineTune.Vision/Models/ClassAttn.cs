@@ -40,7 +40,7 @@ public sealed class ClassAttn : nn.Module<Tensor, Tensor>
         var qh = q.call(x.select(1, 0)).unsqueeze(1).reshape(b, 1, numHeads, hd).permute(0, 2, 1, 3);
         var kh = k.call(x).reshape(b, n, numHeads, hd).permute(0, 2, 1, 3);
         var vh = v.call(x).reshape(b, n, numHeads, hd).permute(0, 2, 1, 3);
-        var o = nn.functional.scaled_dot_product_attention(qh, kh, vh, p: training ? attnDrop : 0.0);
+        var o = ScaledDotProduct.Attend(qh, kh, vh, null, training ? attnDrop : 0.0);
         return proj_drop.call(proj.call(o.transpose(1, 2).reshape(b, 1, c)));
     }
 }
