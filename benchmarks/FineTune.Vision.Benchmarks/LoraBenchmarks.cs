@@ -21,8 +21,8 @@ namespace FineTune.Vision.Benchmarks;
 /// One AdamW training step (forward, cross entropy, backward, step) of a small ViT (vit_small widths: dim 384, 6 heads,
 /// depth 4, 64 px, patch 16, batch 32, 10 classes) on the CPU: full fine-tuning against LoRA (r 8, alpha 16, q and v
 /// slices of every fused qkv, head trained in full). Time: BenchmarkDotNet. Managed allocation: its MemoryDiagnoser.
-/// Native memory: process RSS from <c>/proc/self/status</c> — <c>VmRSS</c> before the model is built (after
-/// <c>malloc_trim</c>), and <c>VmHWM</c> over model, optimizer and 5 steps after resetting the high-water mark
+/// Native memory: process RSS from <c>/proc/self/status</c> — <c>VmRSS</c> before the model is built (after a small
+/// warm-up product and <c>malloc_trim</c>), and <c>VmHWM</c> over model, optimizer and 5 steps after resetting the high-water mark
 /// (<c>echo 5 &gt; /proc/self/clear_refs</c>); the columns are their difference, and the optimizer state alone.
 /// Run: <c>dotnet run -c Release --project benchmarks/FineTune.Vision.Benchmarks -- --filter '*Lora*'</c>.
 /// </summary>
@@ -37,26 +37,49 @@ public class LoraBenchmarks
     [Params("full", "lora")]
     public string Mode { get; set; } = "full";
 
-    internal static readonly ConcurrentDictionary<string, (double PeakMb, double StateMb, double TrainablePct)> Memory = new();
+    /// <summary>A registry model to measure instead of the small ViT (the <c>lora-vs-full</c> report's second case).</summary>
+    public string? Arch { get; set; }
+
+    /// <summary>Images per step.</summary>
+    public int Batch { get; set; } = 32;
+
+    internal static readonly ConcurrentDictionary<string, (double PeakMb, double StateMb, double TrainablePct, double PeakInUseMb)> Memory = new();
 
     [GlobalSetup]
     public void Setup()
     {
         torch.manual_seed(0);
+        WarmUpRuntime();
         NativeMemory.Trim();
         long baseline = NativeMemory.Read("VmRSS");
         NativeMemory.ResetPeak();
-        _model = new VisionTransformer(new VitConfig { ImgSize = 64, PatchSize = 16, EmbedDim = 384, Depth = 4, NumHeads = 6, NumClasses = 10 });
+        using var inUse = new NativeMemory.InUsePeak();
+        _model = Arch is null
+            ? new VisionTransformer(new VitConfig { ImgSize = 64, PatchSize = 16, EmbedDim = 384, Depth = 4, NumHeads = 6, NumClasses = 10 })
+            : ModelRegistry.Create(Arch, c => c with { NumClasses = 10 });
+        int size = _model.Config.ImgSize;
         if (Mode == "lora") Lora.Apply(_model, new LoraOptions { Rank = 8, Alpha = 16 });
         long beforeOptimizer = NativeMemory.Read("VmRSS");
         _optimizer = Optimizers.Create(Optimizers.AdamW(1e-4), _model.Module.named_parameters(), _model.NoWeightDecay);
         long state = NativeMemory.Read("VmRSS") - beforeOptimizer;
-        _x = torch.randn(32, 3, 64, 64);
-        _y = torch.randint(0, 10, [32]);
+        _x = torch.randn(Batch, 3, size, size);
+        _y = torch.randint(0, 10, [Batch]);
         _model.Module.train();
         for (int i = 0; i < 5; i++) Step();
         long peak = NativeMemory.Read("VmHWM");
-        Memory[Mode] = ((peak - baseline) / 1024.0, state / 1024.0, TrainableReport.Of(_model).Percent);
+        Memory[Mode] = ((peak - baseline) / 1024.0, state / 1024.0, TrainableReport.Of(_model).Percent, inUse.Stop() / 1048576.0);
+    }
+
+    /// <summary>
+    /// A small product with its backward first, so that the baseline already holds what libtorch sets up once per process
+    /// (OpenMP threads and their stacks, the BLAS library's buffers), which belongs to neither mode.
+    /// </summary>
+    private static void WarmUpRuntime()
+    {
+        using var scope = NewDisposeScope();
+        var w = torch.randn(256, 256).requires_grad_();
+        var loss = nn.functional.cross_entropy(torch.randn(64, 256).matmul(w), torch.randint(0, 256, [64]));
+        loss.backward();
     }
 
     [GlobalCleanup]
@@ -87,13 +110,13 @@ public sealed class LoraConfig : ManualConfig
     {
         AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10));
         AddDiagnoser(MemoryDiagnoser.Default);
-        AddColumn(new NativeMemoryColumn("Peak RSS (MB)", m => m.PeakMb), new NativeMemoryColumn("Optimizer state RSS (MB)", m => m.StateMb),
+        AddColumn(new NativeMemoryColumn("Peak allocated (MB)", m => m.PeakInUseMb), new NativeMemoryColumn("Peak RSS (MB)", m => m.PeakMb), new NativeMemoryColumn("Optimizer state RSS (MB)", m => m.StateMb),
             new NativeMemoryColumn("Trainable %", m => m.TrainablePct));
     }
 }
 
 /// <summary>A value measured in <see cref="LoraBenchmarks.Setup"/> for the case's mode.</summary>
-public sealed class NativeMemoryColumn(string name, Func<(double PeakMb, double StateMb, double TrainablePct), double> pick) : IColumn
+public sealed class NativeMemoryColumn(string name, Func<(double PeakMb, double StateMb, double TrainablePct, double PeakInUseMb), double> pick) : IColumn
 {
     public string Id => "NativeMemory." + name;
     public string ColumnName => name;
@@ -124,6 +147,62 @@ internal static class NativeMemory
     }
 
     public static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
+
+    /// <summary>Bytes malloc has handed out and not taken back (glibc <c>mallinfo2</c>: heap in use + mmapped blocks).</summary>
+    public static long InUse()
+    {
+        var info = mallinfo2();
+        return (long)(info.Uordblks + info.Hblkhd);
+    }
+
+    /// <summary>
+    /// The peak of <see cref="InUse"/> over the baseline at creation, sampled every 200 µs by a background thread: the
+    /// CPU counterpart of CUDA's <c>max_memory_allocated</c> (allocated bytes, not the pages the allocator keeps).
+    /// </summary>
+    public sealed class InUsePeak : IDisposable
+    {
+        private readonly long _baseline = InUse();
+        private readonly Thread _thread;
+        private volatile bool _stop;
+        private long _peak;
+
+        public InUsePeak()
+        {
+            _peak = _baseline;
+            _thread = new Thread(() =>
+            {
+                while (!_stop)
+                {
+                    long now = InUse();
+                    if (now > Interlocked.Read(ref _peak)) Interlocked.Exchange(ref _peak, now);
+                    Thread.Sleep(TimeSpan.FromMicroseconds(200));
+                }
+            }) { IsBackground = true, Priority = ThreadPriority.AboveNormal };
+            _thread.Start();
+        }
+
+        /// <summary>Stops sampling; returns the peak bytes over the baseline.</summary>
+        public long Stop()
+        {
+            _stop = true;
+            _thread.Join();
+            return Math.Max(Interlocked.Read(ref _peak), InUse()) - _baseline;
+        }
+
+        public void Dispose()
+        {
+            if (!_stop) Stop();
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MallInfo2
+    {
+        public nuint Arena, Ordblks, Smblks, Hblks, Hblkhd, Usmblks, Fsmblks, Uordblks, Fordblks, Keepcost;
+    }
+
+    [DllImport("libc")]
+    private static extern MallInfo2 mallinfo2();
 
     public static void Trim()
     {

@@ -8,7 +8,7 @@ using TorchSharp;
 // Ratio reports:     dotnet run -c Release --project benchmarks/FineTune.Vision.Benchmarks -- <report> [--option value ...]
 //   flops                                         counted forward GMACs against timm's published figures
 //   gemm-rate                                     fp32 and bf16 GEMM ceiling, 1 thread and every core
-//   mfu [--batch 16 --warmup 1 --repeats 5 --threads <cores> --no-bf16 --only vit_small --bf16-skip swin,beit]   training-step MFU per architecture
+//   mfu [--batch 16 --warmup 1 --repeats 5 --threads <cores> --no-bf16 --only vit_small --bf16-skip <families>]   training-step MFU per architecture
 //   overhead [--steps 20 --rounds 6 --workers 1 --threads <cores> --only ViT]  Trainer.Fit against a hand-written loop
 //   pipeline-ratio [N]                            input pipeline against torchvision + Pillow
 //   weights-load [--mb 200 --repeats 5]           SafeTensors.Load against a plain file read
@@ -16,6 +16,11 @@ using TorchSharp;
 //   lora-vs-full [--repeats 10]                   LoRA ÷ full: peak RSS and step time
 //   step-profile [--arch vit_small_patch16_224 --batch 8 --threads <cores> --repeats 5 --bf16]   where a ViT step's time goes
 //   all [the options above]                       every report, then a markdown block for docs/performance.md
+if (LoraReport.IsChild(args))
+{
+    LoraReport.RunAsChild(args);
+    return;
+}
 string[] reports = ["step-profile", "flops", "gemm-rate", "mfu", "overhead", "pipeline-ratio", "weights-load", "inference", "lora-vs-full"];
 if (args.Length > 0 && reports.Contains(args[0]))
 {
@@ -44,7 +49,7 @@ static ReportSection Report(string[] args)
         "flops" => FlopsReport.Run(),
         "step-profile" => StepProfileReport.Run(a.Text("arch") ?? "vit_small_patch16_224", a.Int("batch", 8), a.Int("threads", Environment.ProcessorCount), a.Int("repeats", 5), a.Flag("bf16")),
         "gemm-rate" => GemmReport.Run(),
-        "mfu" => MfuReport.Run(a.Int("batch", 16), a.Int("warmup", 1), a.Int("repeats", 5), !a.Flag("no-bf16"), a.Int("threads", Environment.ProcessorCount), a.Text("only"), a.Text("bf16-skip") ?? "swin,beit"),
+        "mfu" => MfuReport.Run(a.Int("batch", 16), a.Int("warmup", 1), a.Int("repeats", 5), !a.Flag("no-bf16"), a.Int("threads", Environment.ProcessorCount), a.Text("only"), a.Text("bf16-skip") ?? ""),
         "overhead" => OverheadReport.Run(a.Int("steps", 20), a.Int("rounds", 6), a.Int("workers", 1), a.Int("threads", Environment.ProcessorCount), a.Text("only")),
         "pipeline-ratio" => PipelineReport.Run(countFirst ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : a.Int("images", 400), stepBatch: 2),
         "weights-load" => WeightsLoadReport.Run(a.Int("mb", 200), a.Int("repeats", 5)),
