@@ -37,6 +37,16 @@ public static class LoraReport
             body.Add(string.Create(CultureInfo.InvariantCulture,
                 $"| {label} | **LoRA ÷ full** | | **{lora.InUseMb / full.InUseMb:F2}x** | {lora.PeakMb / full.PeakMb:F2}x | {lora.StateMb / Math.Max(full.StateMb, 1e-9):F2}x | **{lora.StepMs / full.StepMs:F2}x** |"));
             body.Skip(body.Count - 3).ToList().ForEach(Console.WriteLine);
+            if (arch == "-") continue;
+            // The same pair with activation checkpointing (IVisionModel.GradCheckpointing), which shrinks what both share.
+            var (fullC, loraC) = (RunChild("full+checkpointing", arch, batch, timed), RunChild("lora+checkpointing", arch, batch, timed));
+            body.Add(Line(label, "full, checkpointing", fullC));
+            body.Add(Line(label, "LoRA, checkpointing", loraC));
+            body.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| {label} | **LoRA ÷ full, both checkpointing** | | **{loraC.InUseMb / fullC.InUseMb:F2}x** | {loraC.PeakMb / fullC.PeakMb:F2}x | | **{loraC.StepMs / fullC.StepMs:F2}x** |"));
+            body.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| {label} | **LoRA with checkpointing ÷ full without** | | **{loraC.InUseMb / full.InUseMb:F2}x** | {loraC.PeakMb / full.PeakMb:F2}x | | **{loraC.StepMs / full.StepMs:F2}x** |"));
+            body.Skip(body.Count - 4).ToList().ForEach(Console.WriteLine);
         }
         return new ReportSection("LoRA against full fine-tuning", Commands.Of($"lora-vs-full --repeats {repeats}"), body);
     }

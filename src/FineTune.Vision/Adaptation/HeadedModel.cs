@@ -37,6 +37,13 @@ public sealed class HeadedModel : VisionModel
     /// <summary>The head.</summary>
     public VisionHead Head => head;
 
+    /// <summary>The backbone's <see cref="IVisionModel.GradCheckpointing"/> (its blocks are the ones checkpointed).</summary>
+    public override bool GradCheckpointing
+    {
+        get => Backbone.GradCheckpointing;
+        set => Backbone.GradCheckpointing = value;
+    }
+
     /// <inheritdoc />
     public override int NumClasses => head.NumClasses;
 

@@ -42,4 +42,13 @@ public interface IVisionModel : IDisposable
 
     /// <summary>Parameter names in depth order: stem/embeddings, each block (or stage block), final norm, head.</summary>
     IReadOnlyList<LayerGroup> LayerGroups { get; }
+
+    /// <summary>
+    /// Whether the encoder blocks run with activation checkpointing while gradients are recorded (timm's
+    /// <c>set_grad_checkpointing()</c>, the Hugging Face Trainer's <c>gradient_checkpointing</c>): each block keeps only its
+    /// input and is run again in the backward, trading one more forward per step for most of the activation memory.
+    /// Results are unchanged.
+    /// </summary>
+    /// <value>Default: false.</value>
+    bool GradCheckpointing { get; set; }
 }

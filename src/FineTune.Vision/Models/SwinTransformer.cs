@@ -53,7 +53,9 @@ public sealed class SwinTransformer : VisionModel
     public override Tensor ForwardFeatures(Tensor x)
     {
         CheckInput(x);
-        return norm.call(layers.call(patch_embed.call(x)));
+        var t = patch_embed.call(x);
+        foreach (var stage in layers.children().Cast<SwinTransformerStage>()) t = stage.Forward(t, GradCheckpointing, StochasticBlocks);
+        return norm.call(t);
     }
 
     /// <inheritdoc />

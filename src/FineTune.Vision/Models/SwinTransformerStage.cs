@@ -40,4 +40,11 @@ public sealed class SwinTransformerStage : nn.Module<Tensor, Tensor>
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x) => blocks.call(downsample.call(x));
+
+    /// <summary>The stage, its blocks checkpointed one by one when <paramref name="checkpoint"/> (timm's per-block <c>checkpoint_seq</c>).</summary>
+    internal Tensor Forward(Tensor x, bool checkpoint, bool stochastic)
+    {
+        var t = downsample.call(x);
+        return checkpoint ? GradCheckpoint.Sequence(blocks.children().Cast<nn.Module<Tensor, Tensor>>(), t, stochastic) : blocks.call(t);
+    }
 }

@@ -63,7 +63,20 @@ public abstract class VisionModel : nn.Module<Tensor, Tensor>, IVisionModel
     }
 
     /// <inheritdoc />
+    public virtual bool GradCheckpointing { get; set; }
+
+    /// <summary>Whether the blocks draw random numbers in training (drop path, attention or projection dropout).</summary>
+    private protected bool StochasticBlocks => Config.DropPathRate > 0 || Config.AttnDropRate > 0 || Config.ProjDropRate > 0;
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor x) => ForwardHead(ForwardFeatures(x));
+
+    /// <summary>
+    /// <paramref name="x"/> through <paramref name="blocks"/> in order, checkpointed per block when
+    /// <see cref="GradCheckpointing"/> is on (timm <c>checkpoint_seq</c>), else <paramref name="plain"/>.
+    /// </summary>
+    private protected Tensor RunBlocks(IEnumerable<nn.Module<Tensor, Tensor>> blocks, Tensor x, Func<Tensor, Tensor> plain) =>
+        GradCheckpointing ? GradCheckpoint.Sequence(blocks, x, StochasticBlocks) : plain(x);
 
     /// <inheritdoc />
     public abstract Tensor ForwardFeatures(Tensor x);

@@ -39,6 +39,7 @@ public sealed partial class Trainer : IDisposable
         _model = model;
         _device = Options.Device ?? CPU;
         model.Module.to(_device);
+        if (Options.GradCheckpointing) model.GradCheckpointing = true;
         if (Options.Precision != TrainingPrecision.Float32) _masters = new MasterWeights(model.Module, ComputeType);
         if (Options.Precision == TrainingPrecision.Float16) _scaler = new DynamicLossScaler(Options.LossScaler);
         var named = _masters?.Masters ?? model.Module.named_parameters().Select(p => (p.name, p.parameter)).ToList();

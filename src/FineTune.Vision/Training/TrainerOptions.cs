@@ -38,6 +38,14 @@ public sealed class TrainerOptions
     /// <summary>Micro-batches whose gradients are summed before each optimizer step. <value>Default: 1.</value></summary>
     public int GradientAccumulation { get; init; } = 1;
 
+    /// <summary>
+    /// Turns on the model's <see cref="Models.IVisionModel.GradCheckpointing"/> when the trainer is created (the Hugging Face
+    /// Trainer's <c>gradient_checkpointing</c>): less activation memory for one more forward per step. False leaves the
+    /// model's own setting as it is.
+    /// </summary>
+    /// <value>Default: false.</value>
+    public bool GradCheckpointing { get; init; }
+
     /// <summary>Clip the global gradient L2 norm to this value (null: no clipping).</summary>
     public double? ClipGradNorm { get; init; }
 
@@ -85,7 +93,7 @@ public sealed class TrainerOptions
     internal TrainerOptions With(int epochs, OptimizerConfig optimizer, LrScheduleFactory schedule, ParameterGroupFactory? parameterGroups, IEnumerable<Callback> extraCallbacks) => new()
     {
         Epochs = epochs, MaxSteps = MaxSteps, BatchSize = BatchSize, Workers = Workers, Optimizer = optimizer, ParameterGroups = parameterGroups,
-        Schedule = schedule, GradientAccumulation = GradientAccumulation, ClipGradNorm = ClipGradNorm, ClipGradValue = ClipGradValue,
+        Schedule = schedule, GradientAccumulation = GradientAccumulation, GradCheckpointing = GradCheckpointing, ClipGradNorm = ClipGradNorm, ClipGradValue = ClipGradValue,
         Precision = Precision, LossScaler = LossScaler, Mixing = Mixing, LabelSmoothing = LabelSmoothing, Ema = Ema, Seed = Seed,
         UInt8Normalization = UInt8Normalization, RecoveryCheckpoint = RecoveryCheckpoint, Device = Device,
         Callbacks = [.. extraCallbacks, .. Callbacks ?? []],
