@@ -103,7 +103,7 @@ public sealed class FineTunerTests : IDisposable
     public void The_trainer_options_pass_through_except_the_plan()
     {
         // A tripwire: a new TrainerOptions property must be copied in TrainerOptions.With and listed here.
-        string[] known = ["Epochs", "MaxSteps", "BatchSize", "Workers", "Optimizer", "ParameterGroups", "Schedule", "GradientAccumulation",
+        string[] known = ["Epochs", "MaxSteps", "BatchSize", "Workers", "Optimizer", "ParameterGroups", "Schedule", "GradientAccumulation", "GradCheckpointing",
             "ClipGradNorm", "ClipGradValue", "Precision", "LossScaler", "Mixing", "LabelSmoothing", "Ema", "Seed", "UInt8Normalization", "RecoveryCheckpoint", "Device", "Callbacks"];
         Assert.Equal(known.Order(StringComparer.Ordinal), typeof(TrainerOptions).GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal));
 
@@ -112,12 +112,14 @@ public sealed class FineTunerTests : IDisposable
         var training = new TrainerOptions
         {
             Epochs = 99, BatchSize = 8, Workers = 1, Seed = 11, ClipGradNorm = 1.0, LabelSmoothing = 0.1, GradientAccumulation = 2,
-            Precision = TrainingPrecision.BFloat16, Ema = new EmaOptions { Decay = 0.9 }, Callbacks = { mine },
+            Precision = TrainingPrecision.BFloat16, Ema = new EmaOptions { Decay = 0.9 }, GradCheckpointing = true, Callbacks = { mine },
         };
         using var tuner = new FineTuner(model, new FineTuneOptions { Strategy = FineTuneStrategy.HeadOnly, Epochs = 2, Training = training });
         var o = tuner.Trainer.Options;
         Assert.Equal((2, 8, 11L, 1.0, 0.1, 2, TrainingPrecision.BFloat16), (o.Epochs, o.BatchSize, o.Seed, o.ClipGradNorm!.Value, o.LabelSmoothing, o.GradientAccumulation, o.Precision));
         Assert.Same(training.Ema, o.Ema);
+        Assert.True(o.GradCheckpointing);
+        Assert.True(model.GradCheckpointing);
         Assert.Contains(mine, o.Callbacks);
         Assert.Equal(2e-3, o.Optimizer.Lr);
     }
