@@ -103,4 +103,22 @@ public sealed partial class Trainer
             _model.Module.train(wasTraining);
         }
     }
+
+    private void Validate(DataLoader validation, CancellationToken cancellationToken)
+    {
+        Raise(TrainingEvent.ValidationStart);
+        EvaluationResult result = Evaluate(validation, cancellationToken, raise: true);
+        Context.Validation = result;
+        Context.SetMetric("val_loss", result.Loss);
+        Context.SetMetric("val_top1", result.Top1);
+        Context.SetMetric("val_top5", result.Top5);
+        if (Ema is not null && Options.Ema!.Evaluate)
+        {
+            EvaluationResult ema = EvaluateEma(validation, cancellationToken);
+            Context.SetMetric("ema_val_loss", ema.Loss);
+            Context.SetMetric("ema_val_top1", ema.Top1);
+            Context.SetMetric("ema_val_top5", ema.Top5);
+        }
+        Raise(TrainingEvent.ValidationEnd);
+    }
 }

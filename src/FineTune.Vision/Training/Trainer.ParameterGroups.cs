@@ -1,5 +1,7 @@
 using FineTune.Vision.Adaptation;
+using FineTune.Vision.Models;
 using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace FineTune.Vision.Training;
 
@@ -15,5 +17,12 @@ public sealed partial class Trainer
             Parameters = [.. g.Parameters.Select(p => byName.TryGetValue(p.Name, out Parameter? x) ? (p.Name, x)
                 : throw new ArgumentException($"{nameof(TrainerOptions.ParameterGroups)} gave group '{g.Name}' a parameter '{p.Name}' that '{_model.Name}' does not have; build the groups from the model passed to the factory."))],
         })];
+    }
+
+    private IEnumerable<(string Name, Tensor Value)> EmaSources()
+    {
+        var masters = _masters?.Masters.ToDictionary(m => m.Name, m => (Tensor)m.Master, StringComparer.Ordinal);
+        foreach (var (name, value) in ModuleState.Of(_model.Module))
+            yield return (name, masters is not null && masters.TryGetValue(name, out Tensor? m) ? m : value);
     }
 }

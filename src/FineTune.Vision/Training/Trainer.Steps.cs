@@ -106,4 +106,11 @@ public sealed partial class Trainer
         if (Options.ClipGradValue is double value) nn.utils.clip_grad_value_(withGrad, value);
         if (Options.ClipGradNorm is double norm) nn.utils.clip_grad_norm_(withGrad, norm);
     }
+
+    private ScalarType ComputeType => Options.Precision switch
+    {
+        TrainingPrecision.BFloat16 => ScalarType.BFloat16,
+        TrainingPrecision.Float16 => ScalarType.Float16,
+        _ => ScalarType.Float32,
+    };
 }

@@ -66,13 +66,6 @@ public sealed partial class Trainer : IDisposable
     /// <summary>The loss scaler (fp16 only).</summary>
     public DynamicLossScaler? LossScaler => _scaler;
 
-    private ScalarType ComputeType => Options.Precision switch
-    {
-        TrainingPrecision.BFloat16 => ScalarType.BFloat16,
-        TrainingPrecision.Float16 => ScalarType.Float16,
-        _ => ScalarType.Float32,
-    };
-
     /// <summary>
     /// Trains for the remaining epochs (all of them, or those after a <see cref="LoadCheckpoint"/>), validating after
     /// each epoch when <paramref name="validation"/> is given. Returns the context with the history.
@@ -126,24 +119,6 @@ public sealed partial class Trainer : IDisposable
     }
 
     /// <summary>
-    /// Trains on <paramref name="train"/> with a shuffling loader of <see cref="TrainerOptions.BatchSize"/> seeded by
-    /// <see cref="TrainerOptions.Seed"/> (the last partial batch dropped), validating on <paramref name="validation"/>.
-    /// </summary>
-    public TrainingContext Fit(SampleSource train, SampleSource? validation = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(train);
-        using var trainLoader = new DataLoader(train, LoaderOptions(shuffle: true, dropLast: train.Dataset.Count >= Options.BatchSize));
-        using var validationLoader = validation is null ? null : new DataLoader(validation, LoaderOptions(shuffle: false, dropLast: false));
-        return Fit(trainLoader, validationLoader, cancellationToken);
-    }
-
-    private DataLoaderOptions LoaderOptions(bool shuffle, bool dropLast) => new()
-    {
-        BatchSize = Options.BatchSize, Shuffle = shuffle, DropLast = dropLast, Seed = Options.Seed,
-        Workers = Options.Workers ?? Environment.ProcessorCount,
-    };
-
-    /// <summary>
     /// Trains one epoch from <see cref="_nextBatch"/> (0, or the batch after the last optimizer step of an epoch cut
     /// short); returns whether the epoch was finished.
     /// </summary>
@@ -171,24 +146,6 @@ public sealed partial class Trainer : IDisposable
         return !cut;
     }
 
-    private void Validate(DataLoader validation, CancellationToken cancellationToken)
-    {
-        Raise(TrainingEvent.ValidationStart);
-        EvaluationResult result = Evaluate(validation, cancellationToken, raise: true);
-        Context.Validation = result;
-        Context.SetMetric("val_loss", result.Loss);
-        Context.SetMetric("val_top1", result.Top1);
-        Context.SetMetric("val_top5", result.Top5);
-        if (Ema is not null && Options.Ema!.Evaluate)
-        {
-            EvaluationResult ema = EvaluateEma(validation, cancellationToken);
-            Context.SetMetric("ema_val_loss", ema.Loss);
-            Context.SetMetric("ema_val_top1", ema.Top1);
-            Context.SetMetric("ema_val_top5", ema.Top5);
-        }
-        Raise(TrainingEvent.ValidationEnd);
-    }
-
     private void Raise(TrainingEvent trainingEvent)
     {
         foreach (Callback callback in _callbacks)
@@ -196,13 +153,6 @@ public sealed partial class Trainer : IDisposable
             try { callback.Invoke(trainingEvent, Context); }
             catch (Exception e) when (e is not OperationCanceledException) { throw new CallbackException(callback.GetType().Name, trainingEvent, e); }
         }
-    }
-
-    private IEnumerable<(string Name, Tensor Value)> EmaSources()
-    {
-        var masters = _masters?.Masters.ToDictionary(m => m.Name, m => (Tensor)m.Master, StringComparer.Ordinal);
-        foreach (var (name, value) in ModuleState.Of(_model.Module))
-            yield return (name, masters is not null && masters.TryGetValue(name, out Tensor? m) ? m : value);
     }
 
     /// <summary>Disposes the optimizer, master weights and EMA (not the model). Idempotent.</summary>
