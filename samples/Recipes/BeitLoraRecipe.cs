@@ -66,6 +66,7 @@ public sealed class BeitLoraRecipe : IRecipe
             GradientAccumulation = accumulation,
             Workers = common.Workers,
             Seed = common.Seed,
+            GradCheckpointing = common.GradCheckpointing,
             Optimizer = Optimizers.AdamW(lr: 5e-5, weightDecay: 0.0),
             Schedule = LrSchedules.Linear(warmupFraction: 0.05),
             Precision = precision,

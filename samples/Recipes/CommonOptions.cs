@@ -5,7 +5,7 @@ namespace FineTune.Vision.Recipes;
 /// <summary>
 /// The options every recipe takes: <c>--data DIR</c> (Tiny ImageNet as downloaded), <c>--weights FILE</c> (a timm or
 /// Hugging Face file as downloaded), <c>--out DIR</c>, <c>--epochs N</c>, <c>--seed N</c>, <c>--workers N</c>,
-/// <c>--threads N</c> and <c>--smoke</c> (generated tiny data, a tiny model of the same architecture, seconds).
+/// <c>--threads N</c>, <c>--grad-checkpointing</c> and <c>--smoke</c> (generated tiny data, a tiny model of the same architecture, seconds).
 /// </summary>
 public sealed class CommonOptions
 {
@@ -33,6 +33,9 @@ public sealed class CommonOptions
     /// <summary>Data-loader worker threads (null: one per core).</summary>
     public int? Workers { get; init; }
 
+    /// <summary>Whether the model runs with activation checkpointing (<c>--grad-checkpointing</c>: less memory, about a quarter more time).</summary>
+    public bool GradCheckpointing { get; init; }
+
     /// <summary>libtorch intra-op threads (null: libtorch's default; smoke runs use 1, which is fastest for tiny models).</summary>
     public int? Threads { get; init; }
 
@@ -55,6 +58,7 @@ public sealed class CommonOptions
             Epochs = args.Int("epochs", smoke ? 2 : defaultEpochs),
             Seed = args.Int("seed", 0, min: 0),
             Workers = args.Optional("workers") is null ? null : args.Int("workers", 1),
+            GradCheckpointing = args.Flag("grad-checkpointing"),
             Threads = args.Optional("threads") is null ? (smoke ? 1 : null) : args.Int("threads", 1),
         };
         options.Check(args.Recipe, weightsHint);

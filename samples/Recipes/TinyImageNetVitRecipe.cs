@@ -63,6 +63,7 @@ public sealed class TinyImageNetVitRecipe : IRecipe
             BatchSize = batchSize,
             Workers = common.Workers,
             Seed = common.Seed,
+            GradCheckpointing = common.GradCheckpointing,
             Optimizer = Optimizers.Sgd(lr: 1e-4, momentum: 0.9, weightDecay: 0.01),
             Schedule = LrSchedules.Cosine(),
             Mixing = new MixupCutMix(new MixupCutMixOptions

@@ -93,7 +93,16 @@ public sealed class TransferTricksRecipe : IRecipe
                       + $"; {freezer.Report()}");
         string schedulePng = Path.Combine(common.OutDir, "schedule.png");
         ScheduleCurve.Evaluate(makeSchedule((long)common.Epochs * train.BatchesPerEpoch), (long)common.Epochs * train.BatchesPerEpoch, $"stage 2: {schedule}, lr {lr:G3}").SavePng(schedulePng);
-        var history = GroupedTraining.Fit(model, groups, Optimizers.AdamW(lr, wd), makeSchedule, train, validation, common.Epochs, common.Seed, log, cancellationToken);
+        IReadOnlyList<IReadOnlyDictionary<string, double>> history;
+        using (var trainer = new Trainer(model, new TrainerOptions
+        {
+            Epochs = common.Epochs, Seed = common.Seed, Optimizer = Optimizers.AdamW(lr, wd), Schedule = (_, total) => makeSchedule(total),
+            ParameterGroups = _ => groups, GradCheckpointing = common.GradCheckpointing,
+            Callbacks = { new CsvLogger(Path.Combine(common.OutDir, "log.csv")), new ProgressDisplay(log) },
+        }))
+        {
+            history = trainer.Fit(train, validation, cancellationToken).History;
+        }
 
         string weights = Path.Combine(common.OutDir, "model.safetensors");
         SafeTensors.Save(weights, model.state_dict());
