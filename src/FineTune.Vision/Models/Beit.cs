@@ -65,23 +65,14 @@ public sealed class Beit : VisionModel
     /// <inheritdoc />
     public override Tensor ForwardHead(Tensor features, bool preLogits = false)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        var x = ((BeitConfig)Config).GlobalPool switch
-        {
-            GlobalPool.Avg => features.narrow(1, 1, features.shape[1] - 1).mean([1]),
-            GlobalPool.Token => features.select(1, 0),
-            _ => features,
-        };
-        x = head_drop.call(fc_norm.call(x));
+        var x = head_drop.call(fc_norm.call(PoolTokens(features, ((BeitConfig)Config).GlobalPool, prefixTokens: 1)));
         return preLogits ? x.alias() : head.call(x);
     }
 
     /// <inheritdoc />
     public override void ResetClassifier(int numClasses)
     {
-        var fresh = NewHead(NumFeatures, numClasses, ParameterDevice);
-        ReplaceChild(nameof(head), head, fresh);
-        head = fresh;
+        head = ReplaceClassifier(nameof(head), head, numClasses);
         this.numClasses = numClasses;
     }
 

@@ -65,23 +65,14 @@ public sealed class Cait : VisionModel
     /// <inheritdoc />
     public override Tensor ForwardHead(Tensor features, bool preLogits = false)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        var x = ((CaitConfig)Config).GlobalPool switch
-        {
-            GlobalPool.Token => features.select(1, 0),
-            GlobalPool.Avg => features.narrow(1, 1, features.shape[1] - 1).mean([1]),
-            _ => features,
-        };
-        x = head_drop.call(x);
+        var x = head_drop.call(PoolTokens(features, ((CaitConfig)Config).GlobalPool, prefixTokens: 1));
         return preLogits ? x.alias() : head.call(x);
     }
 
     /// <inheritdoc />
     public override void ResetClassifier(int numClasses)
     {
-        var fresh = NewHead(NumFeatures, numClasses, ParameterDevice);
-        ReplaceChild(nameof(head), head, fresh);
-        head = fresh;
+        head = ReplaceClassifier(nameof(head), head, numClasses);
         this.numClasses = numClasses;
     }
 

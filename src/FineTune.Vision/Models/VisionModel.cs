@@ -120,6 +120,32 @@ public abstract class VisionModel : nn.Module<Tensor, Tensor>, IVisionModel
         old.Dispose();
     }
 
+    /// <summary>
+    /// Registers a freshly initialised classifier for <paramref name="numClasses"/> as child <paramref name="name"/> in
+    /// place of <paramref name="old"/> (disposed), on the parameters' device; returns it for the field.
+    /// </summary>
+    protected nn.Module<Tensor, Tensor> ReplaceClassifier(string name, nn.Module<Tensor, Tensor> old, int numClasses)
+    {
+        var fresh = NewHead(NumFeatures, numClasses, ParameterDevice);
+        ReplaceChild(name, old, fresh);
+        return fresh;
+    }
+
+    /// <summary>
+    /// timm's pooling of a token sequence [B, N, C] for the classifier: the class token, the mean of the tokens after
+    /// the <paramref name="prefixTokens"/> class/register tokens, or the sequence unchanged.
+    /// </summary>
+    protected static Tensor PoolTokens(Tensor features, GlobalPool pool, long prefixTokens)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        return pool switch
+        {
+            GlobalPool.Token => features.select(1, 0),
+            GlobalPool.Avg => features.narrow(1, prefixTokens, features.shape[1] - prefixTokens).mean([1]),
+            _ => features,
+        };
+    }
+
     /// <summary>A freshly initialised classifier (timm: trunc-normal std 0.02, zero bias), or Identity for 0 classes.</summary>
     internal static nn.Module<Tensor, Tensor> NewHead(int inFeatures, int numClasses, Device? device)
     {

@@ -87,23 +87,14 @@ public class VisionTransformer : VisionModel
     /// <inheritdoc />
     public override Tensor ForwardHead(Tensor features, bool preLogits = false)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        var x = VitConfig.GlobalPool switch
-        {
-            GlobalPool.Token => features.select(1, 0),
-            GlobalPool.Avg => features.narrow(1, NumPrefixTokens, features.shape[1] - NumPrefixTokens).mean([1]),
-            _ => features,
-        };
-        x = head_drop.call(fc_norm.call(x));
+        var x = head_drop.call(fc_norm.call(PoolTokens(features, VitConfig.GlobalPool, NumPrefixTokens)));
         return preLogits ? x.alias() : head.call(x);
     }
 
     /// <inheritdoc />
     public override void ResetClassifier(int numClasses)
     {
-        var fresh = NewHead(NumFeatures, numClasses, ParameterDevice);
-        ReplaceChild(nameof(head), head, fresh);
-        head = fresh;
+        head = ReplaceClassifier(nameof(head), head, numClasses);
         this.numClasses = numClasses;
     }
 

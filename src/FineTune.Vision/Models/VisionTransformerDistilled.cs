@@ -48,9 +48,7 @@ public sealed class VisionTransformerDistilled : VisionTransformer
     public override void ResetClassifier(int numClasses)
     {
         base.ResetClassifier(numClasses);
-        var fresh = NewHead(NumFeatures, numClasses, ParameterDevice);
-        ReplaceChild(nameof(head_dist), head_dist, fresh);
-        head_dist = fresh;
+        head_dist = ReplaceClassifier(nameof(head_dist), head_dist, numClasses);
     }
 
     /// <inheritdoc />
