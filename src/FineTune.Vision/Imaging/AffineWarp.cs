@@ -3,13 +3,16 @@ namespace FineTune.Vision.Imaging;
 /// <summary>
 /// Affine warps by inverse mapping, as Pillow's <c>Image.transform(AFFINE)</c> and <c>Image.rotate</c> compute them
 /// (which torchvision's <c>rotate</c>/<c>affine</c> and timm's auto-augment ops call): nearest (Pillow's 16.16 fixed
-/// point walk) or bilinear (Pillow's filter, truncated to bytes). Output pixels whose source lies outside the image
-/// get the fill colour. The source is not modified; the caller owns the result.
+/// point walk), bilinear (Pillow's filter, truncated to bytes) or bicubic (Pillow's 4x4 filter, clamped to 0..255 and
+/// truncated). Output pixels whose source lies outside the image get the fill colour. The source is not modified; the caller owns the result.
 /// </summary>
 public static class AffineWarp
 {
-    /// <summary>Warps <paramref name="source"/> into a <paramref name="width"/>x<paramref name="height"/> image.</summary>
-    /// <exception cref="ArgumentException"><paramref name="interpolation"/> is <see cref="Interpolation.Bicubic"/>, which warps do not support.</exception>
+    /// <summary>
+    /// Warps <paramref name="source"/> into a <paramref name="width"/>x<paramref name="height"/> image: output pixel
+    /// centre (x + 0.5, y + 0.5) reads the source at <paramref name="inverse"/> applied to it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="interpolation"/> is not a defined filter.</exception>
     public static RgbImage Transform(RgbImage source, AffineMatrix inverse, int width, int height,
                                      Interpolation interpolation, RgbColor fill = default)
     {
@@ -22,9 +25,10 @@ public static class AffineWarp
         {
             case Interpolation.Nearest: WarpNearest(source, inverse, result); break;
             case Interpolation.Bilinear: WarpBilinear(source, inverse, result); break;
+            case Interpolation.Bicubic: BicubicWarp.Warp(source, inverse, result); break;
             default:
                 result.Dispose();
-                throw new ArgumentException($"Affine warps support Nearest and Bilinear, not {interpolation}; use Bilinear.", nameof(interpolation));
+                throw new ArgumentOutOfRangeException(nameof(interpolation), interpolation, "Use Nearest, Bilinear or Bicubic.");
         }
         return result;
     }

@@ -8,11 +8,11 @@ internal static class AugmentOpRunner
     public static bool IsGeometric(AugmentOp op) =>
         op is AugmentOp.Rotate or AugmentOp.ShearX or AugmentOp.ShearY or AugmentOp.TranslateX or AugmentOp.TranslateY;
 
-    /// <summary>Checks that a warp can use <paramref name="interpolation"/>, naming the option at fault.</summary>
+    /// <summary>Checks that <paramref name="interpolation"/> is a defined filter, naming the option at fault.</summary>
     public static string? CheckInterpolation(Interpolation interpolation, string option) =>
-        interpolation is Interpolation.Nearest or Interpolation.Bilinear
+        Enum.IsDefined(interpolation)
             ? null
-            : $"{option} must be Nearest or Bilinear (was {interpolation}): the affine warps behind rotate, shear and translate support only those.";
+            : $"{option} must be Nearest, Bilinear or Bicubic (was {interpolation}).";
 
     /// <summary>torchvision's step: the magnitude of bin <paramref name="bin"/>, negated when signed and a draw ≤ ½, then the op.</summary>
     public static RgbImage ApplyAtBin(RgbImage image, AugmentOpSpec spec, int bin, int numBins, Random rng,

@@ -51,11 +51,12 @@ public sealed partial record RandAugmentOptions
     public RgbColor Fill { get; init; } = RgbColor.Gray(128);
 
     /// <summary>
-    /// Filters for the geometric ops, one picked at random per op application. timm picks bilinear or bicubic; the
-    /// library's affine warps have nearest and bilinear only, so the default is bilinear.
+    /// Filters for the geometric ops (rotate, shear, translate), one picked uniformly at random each time such an op
+    /// is applied (timm's <c>_RANDOM_INTERPOLATION</c>, used when training with timm's default
+    /// <c>--train-interpolation random</c>). A single filter (timm hparam <c>interpolation</c>) draws no random number.
     /// </summary>
-    /// <value>Default: [<see cref="Interpolation.Bilinear"/>].</value>
-    public IReadOnlyList<Interpolation> Interpolations { get; init; } = [Interpolation.Bilinear];
+    /// <value>Default: [<see cref="Interpolation.Bilinear"/>, <see cref="Interpolation.Bicubic"/>], as timm.</value>
+    public IReadOnlyList<Interpolation> Interpolations { get; init; } = [Interpolation.Bilinear, Interpolation.Bicubic];
 
     /// <summary>Checks every setting and throws one exception that lists all the problems.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>

@@ -25,7 +25,7 @@ public sealed class RandomAffineOptions
     /// <value>Default: null.</value>
     public (double Min, double Max)? ShearY { get; init; }
 
-    /// <summary>Nearest or bilinear.</summary>
+    /// <summary>Nearest, bilinear or bicubic (Pillow's transform filters, as torchvision's PIL path uses them).</summary>
     /// <value>Default: <see cref="Interpolation.Nearest"/>.</value>
     public Interpolation Interpolation { get; init; } = Interpolation.Nearest;
 
@@ -42,7 +42,7 @@ public sealed class RandomAffineOptions
         if (Scale is { } s && !(s.Min > 0 && s.Min <= s.Max)) errors.Add($"{nameof(Scale)} must satisfy 0 < min <= max (was {s}).");
         if (ShearX is { } sx && !(sx.Min <= sx.Max)) errors.Add($"{nameof(ShearX)} must have min <= max (was {sx}).");
         if (ShearY is { } sy && !(sy.Min <= sy.Max)) errors.Add($"{nameof(ShearY)} must have min <= max (was {sy}).");
-        if (Interpolation == Interpolation.Bicubic) errors.Add($"{nameof(Interpolation)} must be Nearest or Bilinear (was Bicubic).");
+        if (AugmentOpRunner.CheckInterpolation(Interpolation, nameof(Interpolation)) is string e) errors.Add(e);
         if (errors.Count > 0) throw new ArgumentException($"Invalid {nameof(RandomAffineOptions)}:\n  " + string.Join("\n  ", errors));
     }
 }

@@ -16,14 +16,14 @@ public sealed class RandomRotation : RandomTransform<double>
     /// <summary>Rotates by an angle uniform in [<paramref name="minDegrees"/>, <paramref name="maxDegrees"/>].</summary>
     /// <param name="minDegrees">Smallest angle.</param>
     /// <param name="maxDegrees">Largest angle.</param>
-    /// <param name="interpolation">Nearest (default) or bilinear.</param>
+    /// <param name="interpolation">Nearest (default), bilinear or bicubic.</param>
     /// <param name="fill">Colour of uncovered pixels. Default black.</param>
     /// <param name="center">Rotation centre in pixels; default the image centre (W/2, H/2).</param>
     public RandomRotation(double minDegrees, double maxDegrees, Interpolation interpolation = Interpolation.Nearest,
                           RgbColor fill = default, (double X, double Y)? center = null)
     {
         if (!(minDegrees <= maxDegrees)) throw new ArgumentException($"minDegrees ({minDegrees}) must be <= maxDegrees ({maxDegrees}).");
-        if (interpolation == Interpolation.Bicubic) throw new ArgumentException("Rotation supports Nearest and Bilinear; use Bilinear.", nameof(interpolation));
+        if (AugmentOpRunner.CheckInterpolation(interpolation, nameof(interpolation)) is string e) throw new ArgumentException(e, nameof(interpolation));
         (MinDegrees, MaxDegrees, Interpolation, Fill, Center) = (minDegrees, maxDegrees, interpolation, fill, center);
     }
 

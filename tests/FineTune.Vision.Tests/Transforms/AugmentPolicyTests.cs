@@ -77,9 +77,10 @@ public sealed class AugmentPolicyTests
         var e = Assert.Throws<ArgumentException>(() => new TorchvisionRandAugment(new TorchvisionRandAugmentOptions { Magnitude = 31 }));
         Assert.Contains("Magnitude", e.Message);
         Assert.Contains("[0, 31)", e.Message);
-        e = Assert.Throws<ArgumentException>(() => new TrivialAugmentWide(new TrivialAugmentWideOptions { Interpolation = Interpolation.Bicubic }));
+        e = Assert.Throws<ArgumentException>(() => new TrivialAugmentWide(new TrivialAugmentWideOptions { Interpolation = (Interpolation)7 }));
         Assert.Contains("Interpolation", e.Message);
-        e = Assert.Throws<ArgumentException>(() => new RandAugment(new RandAugmentOptions { Interpolations = [Interpolation.Bicubic], NumOps = -1 }));
+        Assert.Contains("(was 7)", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new RandAugment(new RandAugmentOptions { Interpolations = [(Interpolation)7], NumOps = -1 }));
         Assert.Contains("Interpolations", e.Message);
         Assert.Contains("NumOps", e.Message);
     }
@@ -93,5 +94,26 @@ public sealed class AugmentPolicyTests
         Assert.All(aa.SubPolicies, p => Assert.True(names.Contains(p.First.Op) && names.Contains(p.Second.Op)));
         foreach (AutoAugmentPolicy policy in Enum.GetValues<AutoAugmentPolicy>())
             Assert.All(new AutoAugment(new AutoAugmentOptions { Policy = policy }).SubPolicies, p => Assert.True(names.Contains(p.First.Op) && names.Contains(p.Second.Op)));
+    }
+
+    [Fact]
+    public void Timm_default_filters_pick_bilinear_or_bicubic_per_geometric_op()
+    {
+        // One op, always applied, no noise: the draws are op, sign, then (geometric ops only, two filters) the filter,
+        // so with timm's default [Bilinear, Bicubic] each seed reproduces the single-filter run of the one it picked.
+        static byte[] One(IReadOnlyList<Interpolation> filters, int seed) =>
+            Run(new RandAugment(new RandAugmentOptions { NumOps = 1, Probability = 1, Magnitude = 9, Interpolations = filters }), new Random(seed));
+        Assert.Equal([Interpolation.Bilinear, Interpolation.Bicubic], new RandAugmentOptions().Interpolations);
+        int bilinear = 0, bicubic = 0;
+        for (int seed = 0; seed < 60; seed++)
+        {
+            byte[] both = One(new RandAugmentOptions().Interpolations, seed);
+            byte[] onlyBilinear = One([Interpolation.Bilinear], seed), onlyBicubic = One([Interpolation.Bicubic], seed);
+            Assert.True(both.AsSpan().SequenceEqual(onlyBilinear) || both.AsSpan().SequenceEqual(onlyBicubic), $"seed {seed}");
+            if (onlyBilinear.AsSpan().SequenceEqual(onlyBicubic)) continue;
+            if (both.AsSpan().SequenceEqual(onlyBicubic)) bicubic++;
+            else bilinear++;
+        }
+        Assert.True(bilinear > 0 && bicubic > 0, $"geometric ops with bilinear {bilinear}, bicubic {bicubic}");
     }
 }

@@ -45,7 +45,31 @@ public class RandomAffineTests
         Assert.True(TransformFixtures.SamePixels(expected, actual));
     }
 
+    [Theory]
+    [InlineData(Interpolation.Bicubic, "tv_affine.bicubic.png")]
+    [InlineData(Interpolation.Nearest, "tv_affine.nearest.png")]
+    public void Apply_OtherFilters_MatchTorchvisionAffine(Interpolation interpolation, string fixture)
+    {
+        var affine = new RandomAffine(new RandomAffineOptions { Interpolation = interpolation });
+        using RgbImage actual = affine.Apply(TransformFixtures.Chelsea(), new AffineParameters(12, 5, -3, 1.1, 8, -4));
+        using RgbImage expected = ImageDecoder.Decode(TransformFixtures.Path("Imaging", "warp", fixture));
+        Assert.True(TransformFixtures.SamePixels(expected, actual));
+    }
+
     [Fact]
-    public void Options_RejectBicubic() =>
-        Assert.Throws<ArgumentException>(() => new RandomAffine(new RandomAffineOptions { Interpolation = Interpolation.Bicubic }));
+    public void RandomRotation_Bicubic_AppliesPillowRotate()
+    {
+        var rotation = new RandomRotation(30, 30, Interpolation.Bicubic, new RgbColor(10, 20, 30));
+        using RgbImage actual = rotation.Apply(TransformFixtures.Chelsea(), rotation.Sample(96, 64, new Random(0)));
+        using RgbImage expected = ImageDecoder.Decode(TransformFixtures.Path("Imaging", "warp", "rotate30.bicubic.png"));
+        Assert.True(TransformFixtures.SamePixels(expected, actual));
+    }
+
+    [Fact]
+    public void Options_RejectAnUndefinedFilter()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new RandomAffine(new RandomAffineOptions { Interpolation = (Interpolation)7 }));
+        Assert.Contains("Interpolation", e.Message);
+        Assert.Throws<ArgumentException>(() => new RandomRotation(10, (Interpolation)7));
+    }
 }

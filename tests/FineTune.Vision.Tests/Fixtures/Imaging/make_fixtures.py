@@ -88,6 +88,7 @@ def make_warp_fixtures():
     for name, mode in (("bilinear", IM.BILINEAR), ("nearest", IM.NEAREST)):
         TF.affine(src, angle=12, translate=[5, -3], scale=1.1, shear=[8, -4], interpolation=mode, fill=[0, 0, 0]).save(
             out("warp", f"tv_affine.{name}.png"))
+    make_bicubic_warp_fixtures(src)
     src.convert("L").convert("RGB").save(out("color", "chelsea.gray.png"))
     ops = {"brightness": TF.adjust_brightness, "contrast": TF.adjust_contrast,
            "saturation": TF.adjust_saturation, "hue": TF.adjust_hue}
@@ -96,6 +97,21 @@ def make_warp_fixtures():
         for f in factors:
             ops[op](src, f).save(out("color", f"chelsea.{op}{f}.png"))
     TF.gaussian_blur(src, kernel_size=[5, 7], sigma=[1.2, 0.8]).save(out("color", "chelsea.blur5x7.png"))
+
+
+def make_bicubic_warp_fixtures(src=None):
+    """Pillow's BICUBIC transform filter (the one timm's RandAugment picks half the time) on the same source."""
+    import torchvision.transforms.functional as TF
+    from torchvision.transforms import InterpolationMode as IM
+    src = src or Image.open(out("resize", "chelsea.png")).convert("RGB")
+    src.rotate(30, Image.BICUBIC, fillcolor=(10, 20, 30)).save(out("warp", "rotate30.bicubic.png"))
+    src.rotate(-17.5, Image.BICUBIC).save(out("warp", "rotate-17.5.bicubic.png"))
+    src.transform(src.size, Image.AFFINE, (1, 0.3, 0, 0, 1, 0), Image.BICUBIC, fillcolor=(128, 128, 128)).save(
+        out("warp", "shearx0.3.bicubic.png"))
+    src.transform(src.size, Image.AFFINE, (1, 0, -9.4, 0, 1, 5.3), Image.BICUBIC, fillcolor=(128, 128, 128)).save(
+        out("warp", "translate-9.4y5.3.bicubic.png"))
+    TF.affine(src, angle=12, translate=[5, -3], scale=1.1, shear=[8, -4], interpolation=IM.BICUBIC, fill=[0, 0, 0]).save(
+        out("warp", "tv_affine.bicubic.png"))
 
 
 if __name__ == "__main__":
