@@ -128,8 +128,10 @@ public sealed class GradCheckpointTests
         Assert.True(model.Backbone.GradCheckpointing);
     }
 
-    [Fact]
-    public void Trainer_option_turns_it_on_and_training_matches()
+    [Theory]
+    [InlineData(TrainingPrecision.Float32)]
+    [InlineData(TrainingPrecision.BFloat16)]
+    public void Trainer_option_turns_it_on_and_training_matches(TrainingPrecision precision)
     {
         using var threads = TrainingFixtures.SingleThread();
         var source = TrainingFixtures.Encode(TrainingFixtures.FashionTrain(48));
@@ -139,7 +141,8 @@ public sealed class GradCheckpointTests
             var recorder = new Recorder();
             var options = new TrainerOptions
             {
-                Epochs = 1, BatchSize = 16, Workers = 1, Optimizer = Optimizers.AdamW(1e-3), GradCheckpointing = checkpoint, Seed = 3, Callbacks = [recorder],
+                Epochs = 1, BatchSize = 16, Workers = 1, Optimizer = Optimizers.AdamW(1e-3), GradCheckpointing = checkpoint, Seed = 3, Precision = precision,
+                Callbacks = [recorder],
             };
             using var trainer = new Trainer(model, options);
             Assert.Equal(checkpoint, model.GradCheckpointing);
