@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FineTune.Vision.Data;
 using FineTune.Vision.Models;
 using FineTune.Vision.Optim;
@@ -129,17 +130,22 @@ public sealed partial class Trainer : IDisposable
         (Context.RunningLoss, Context.RunningAccuracy) = (meter.LossMean, meter.Accuracy);
         int accumulation = Options.GradientAccumulation, batches = train.BatchesPerEpoch;
         bool cut = false;
+        long start = Stopwatch.GetTimestamp(), bodyEnd = start, waited = 0;
         foreach (Batch batch in train.Epoch(epoch, Math.Min(_nextBatch, batches), cancellationToken))
         {
+            waited += Stopwatch.GetTimestamp() - bodyEnd;
+            (Context.EpochDataWait, Context.EpochTrainTime) = (Stopwatch.GetElapsedTime(0, waited), Stopwatch.GetElapsedTime(start));
             Context.BatchIndex = batch.Index;
             bool stepNow = (batch.Index + 1) % accumulation == 0 || batch.Index + 1 == batches;
             TrainBatch(batch, stepNow, _schedule!.LrAt(Context.Step), meter, raise: true);
+            bodyEnd = Stopwatch.GetTimestamp();
             if (Context.StopRequested || Context.Step >= Context.TotalSteps)
             {
                 cut = batch.Index + 1 < batches;
                 break;
             }
         }
+        Context.EpochTrainTime = Stopwatch.GetElapsedTime(start);
         Context.SetMetric("train_loss", meter.LossMean);
         Context.SetMetric("train_top1", meter.Accuracy);
         Context.SetMetric("lr", Context.LearningRate);

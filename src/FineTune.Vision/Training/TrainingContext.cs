@@ -76,6 +76,19 @@ public sealed class TrainingContext
     /// <summary>The base learning rate of the last optimizer step (groups scale it by their LrScale).</summary>
     public double LearningRate { get; internal set; } = double.NaN;
 
+    /// <summary>
+    /// Wall time of the current (or last) epoch's training pass spent waiting for the next batch from the loader
+    /// (measured around each <c>MoveNext</c>, the first batch included), beside <see cref="EpochTrainTime"/>: their ratio
+    /// says whether the step waits on data. A timing, so it is not an epoch metric (metrics stay reproducible).
+    /// </summary>
+    public TimeSpan EpochDataWait { get; internal set; }
+
+    /// <summary>Wall time of the current (or last) epoch's training pass (batches only, validation excluded).</summary>
+    public TimeSpan EpochTrainTime { get; internal set; }
+
+    /// <summary><see cref="EpochDataWait"/> ÷ <see cref="EpochTrainTime"/> (0 before the first batch).</summary>
+    public double DataWaitFraction => EpochTrainTime > TimeSpan.Zero ? EpochDataWait / EpochTrainTime : 0;
+
     /// <summary>Set in <see cref="TrainingEvent.BeforeStep"/> (or earlier in the batch) to skip this optimizer step.</summary>
     public bool SkipStep { get; set; }
 

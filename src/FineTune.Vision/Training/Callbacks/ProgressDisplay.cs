@@ -75,7 +75,8 @@ public sealed class ProgressDisplay : Callback
         ArgumentNullException.ThrowIfNull(context);
         if (Interactive) _out.WriteLine();
         string metrics = string.Join("  ", context.EpochMetrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}")));
-        _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {context.Epoch + 1}/{context.Epochs}  {metrics}  ({_time.GetElapsedTime(_start).TotalSeconds:F1} s)"));
+        _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"epoch {context.Epoch + 1}/{context.Epochs}  {metrics}  ({_time.GetElapsedTime(_start).TotalSeconds:F1} s, waiting for data {context.DataWaitFraction:P1} of training)"));
     }
 
     /// <inheritdoc />
