@@ -16,29 +16,35 @@ public sealed class InProcessConfig : ManualConfig
     public InProcessConfig()
     {
         AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10));
-        AddColumn(new GflopsColumn());
+        AddColumn(GflopsColumn.Gemm());
     }
 }
 
-/// <summary>GFLOP/s for <see cref="GemmBenchmarks"/>: 2·N³ over the mean time.</summary>
-public sealed class GflopsColumn : IColumn
+/// <summary>
+/// FLOPs of one call over its mean time, in GFLOP/s, for the benchmarks whose <paramref name="flopsPerCall"/> knows the
+/// count from the case's parameters (null: not one of them, shown as "-").
+/// </summary>
+public sealed class GflopsColumn(string columnName, string legend, Func<BenchmarkCase, double?> flopsPerCall) : IColumn
 {
-    public string Id => nameof(GflopsColumn);
-    public string ColumnName => "GFLOP/s";
+    /// <summary><see cref="GemmBenchmarks"/>: 2·N³ per product.</summary>
+    public static GflopsColumn Gemm() => new("GFLOP/s", "Floating-point operations per second, in billions (2·N³ per matrix product)",
+        c => c.Parameters["N"] is int n ? GemmBenchmarks.Flops(n) : null);
+
+    public string Id => nameof(GflopsColumn) + "." + columnName;
+    public string ColumnName => columnName;
     public bool AlwaysShow => true;
     public ColumnCategory Category => ColumnCategory.Custom;
     public int PriorityInCategory => 0;
     public bool IsNumeric => true;
     public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Floating-point operations per second, in billions (2·N³ per matrix product)";
+    public string Legend => legend;
     public bool IsAvailable(Summary summary) => true;
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
-        var report = summary[benchmarkCase];
-        if (report?.ResultStatistics is not { } stats || benchmarkCase.Parameters["N"] is not int n) return "-";
-        return (GemmBenchmarks.Flops(n) / stats.Mean).ToString("F1"); // FLOP per ns = GFLOP/s
+        if (summary[benchmarkCase]?.ResultStatistics is not { } stats || flopsPerCall(benchmarkCase) is not double flops) return "-";
+        return (flops / stats.Mean).ToString("F1", System.Globalization.CultureInfo.InvariantCulture); // FLOP per ns = GFLOP/s
     }
 }

@@ -1,9 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using FineTune.Vision.Benchmarks.Reports;
 using FineTune.Vision.Models;
@@ -65,31 +62,9 @@ public sealed class ModelStepConfig : ManualConfig
     public ModelStepConfig()
     {
         AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(1).WithIterationCount(5).WithInvocationCount(1).WithUnrollFactor(1));
-        AddColumn(new ModelGflopsColumn());
-    }
-}
-
-/// <summary>Counted model FLOPs of one call over its mean time, in GFLOP/s.</summary>
-public sealed class ModelGflopsColumn : IColumn
-{
-    public string Id => nameof(ModelGflopsColumn);
-    public string ColumnName => "Model GFLOP/s";
-    public bool AlwaysShow => true;
-    public ColumnCategory Category => ColumnCategory.Custom;
-    public int PriorityInCategory => 0;
-    public bool IsNumeric => true;
-    public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Counted model FLOPs of one call (ModelFlops; a training step is 3 x forward) over the mean time";
-    public bool IsAvailable(Summary summary) => true;
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        if (summary[benchmarkCase]?.ResultStatistics is not { } stats || benchmarkCase.Parameters["Arch"] is not string arch) return "-";
-        double flops = benchmarkCase.Descriptor.Type == typeof(InferenceBenchmarks)
-            ? InferenceBenchmarks.Flops(arch, (int)benchmarkCase.Parameters["Batch"])
-            : TrainingStepBenchmarks.Flops(arch);
-        return (flops / stats.Mean).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);   // FLOP per ns = GFLOP/s
+        AddColumn(new GflopsColumn("Model GFLOP/s", "Counted model FLOPs of one call (ModelFlops; a training step is 3 x forward) over the mean time",
+            c => c.Parameters["Arch"] is not string arch ? null
+                : c.Descriptor.Type == typeof(InferenceBenchmarks) ? InferenceBenchmarks.Flops(arch, (int)c.Parameters["Batch"])
+                : TrainingStepBenchmarks.Flops(arch)));
     }
 }
