@@ -110,13 +110,7 @@ public static class AffineWarp
         {
             for (int x = 0; x < w; x++)
             {
-                double xin = m.A * (x + 0.5) + m.B * (y + 0.5) + m.C;
-                double yin = m.D * (x + 0.5) + m.E * (y + 0.5) + m.F;
-                if (xin < 0.0 || xin >= sw || yin < 0.0 || yin >= sh) continue;
-                xin -= 0.5;
-                yin -= 0.5;
-                int xf = (int)Math.Floor(xin), yf = (int)Math.Floor(yin);
-                double dx = xin - xf, dy = yin - yf;
+                if (!FilterPoint(m, x, y, sw, sh, out int xf, out int yf, out double dx, out double dy)) continue;
                 int x0 = Math.Clamp(xf, 0, sw - 1) * 3, x1 = Math.Clamp(xf + 1, 0, sw - 1) * 3;
                 int row0 = Math.Clamp(yf, 0, sh - 1) * sw * 3;
                 bool hasRow1 = yf + 1 >= 0 && yf + 1 < sh;
@@ -130,6 +124,25 @@ public static class AffineWarp
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Where Pillow's bilinear and bicubic filters sample output pixel (<paramref name="x"/>, <paramref name="y"/>): its
+    /// centre mapped by <paramref name="m"/>; false when that lies outside the <paramref name="sw"/>x<paramref name="sh"/>
+    /// source (the pixel keeps the fill), else the cell (<paramref name="xf"/>, <paramref name="yf"/>) of the point
+    /// shifted by -0.5 and the fractions (<paramref name="dx"/>, <paramref name="dy"/>) into it.
+    /// </summary>
+    internal static bool FilterPoint(in AffineMatrix m, int x, int y, int sw, int sh, out int xf, out int yf, out double dx, out double dy)
+    {
+        double xin = m.A * (x + 0.5) + m.B * (y + 0.5) + m.C;
+        double yin = m.D * (x + 0.5) + m.E * (y + 0.5) + m.F;
+        (xf, yf, dx, dy) = (0, 0, 0, 0);
+        if (xin < 0.0 || xin >= sw || yin < 0.0 || yin >= sh) return false;
+        xin -= 0.5;
+        yin -= 0.5;
+        (xf, yf) = ((int)Math.Floor(xin), (int)Math.Floor(yin));
+        (dx, dy) = (xin - xf, yin - yf);
+        return true;
     }
 
     private static void CopyPixel(ReadOnlySpan<byte> src, int s, Span<byte> dst, int d)

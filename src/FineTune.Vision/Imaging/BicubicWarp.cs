@@ -21,13 +21,7 @@ internal static class BicubicWarp
         {
             for (int x = 0; x < w; x++)
             {
-                double xin = m.A * (x + 0.5) + m.B * (y + 0.5) + m.C;
-                double yin = m.D * (x + 0.5) + m.E * (y + 0.5) + m.F;
-                if (xin < 0.0 || xin >= sw || yin < 0.0 || yin >= sh) continue;
-                xin -= 0.5;
-                yin -= 0.5;
-                int xf = (int)Math.Floor(xin), yf = (int)Math.Floor(yin);
-                double dx = xin - xf, dy = yin - yf;
+                if (!AffineWarp.FilterPoint(m, x, y, sw, sh, out int xf, out int yf, out double dx, out double dy)) continue;
                 for (int i = 0; i < 4; i++) cols[i] = Math.Clamp(xf - 1 + i, 0, sw - 1) * 3;
                 rows[0] = Math.Clamp(yf - 1, 0, sh - 1) * stride;
                 for (int i = 1; i < 4; i++)
