@@ -33,8 +33,8 @@ internal static class GradCheckpoint
     /// <summary><paramref name="block"/>(<paramref name="x"/>), checkpointed when gradients are being recorded.</summary>
     public static Tensor Run(nn.Module<Tensor, Tensor> block, Tensor x, bool stochastic)
     {
-        bool paramsNeedGrad = block.parameters().Any(p => p.requires_grad);
-        if (!is_grad_enabled() || !(x.requires_grad || paramsNeedGrad)) return block.call(x);
+        // The parameters are looked at only when the input alone does not decide (a frozen stem, or no graph at all).
+        if (!is_grad_enabled() || !(x.requires_grad || block.parameters().Any(p => p.requires_grad))) return block.call(x);
         bool random = stochastic && block.training;
         if (random && x.device_type != DeviceType.CPU)
             throw new NotSupportedException(
