@@ -58,7 +58,7 @@ public sealed class Beit : VisionModel
         t = cat([cls_token.expand(t.shape[0], -1, -1), t], 1);
         if (pos_embed is not null) t = t + pos_embed;
         t = pos_drop.call(t);
-        t = RunBlocks(blocks, t, input => blocks.Aggregate(input, (h, blk) => blk.call(h)));
+        t = RunBlocks(blocks, t);
         return norm.call(t);
     }
 

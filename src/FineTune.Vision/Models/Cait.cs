@@ -56,7 +56,7 @@ public sealed class Cait : VisionModel
     {
         CheckInput(x);
         var t = pos_drop.call(patch_embed.call(x) + pos_embed);
-        t = RunBlocks(blocks.children().Cast<nn.Module<Tensor, Tensor>>(), t, blocks.call);   // timm checkpoints these, not the class-attention blocks
+        t = RunBlocks(blocks, t);   // timm checkpoints these, not the class-attention blocks
         var cls = cls_token.expand(t.shape[0], -1, -1);
         foreach (var blk in blocks_token_only) cls = blk.call(t, cls);
         return norm.call(cat([cls, t], 1));

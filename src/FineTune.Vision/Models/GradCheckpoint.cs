@@ -30,6 +30,13 @@ internal static class GradCheckpoint
         return x;
     }
 
+    /// <summary>
+    /// <paramref name="x"/> through a <see cref="TorchSharp.Modules.Sequential"/> of blocks: each block checkpointed when
+    /// <paramref name="checkpoint"/>, else the container's own call.
+    /// </summary>
+    public static Tensor Sequence(TorchSharp.Modules.Sequential blocks, Tensor x, bool checkpoint, bool stochastic) =>
+        checkpoint ? Sequence(blocks.children().Cast<nn.Module<Tensor, Tensor>>(), x, stochastic) : blocks.call(x);
+
     /// <summary><paramref name="block"/>(<paramref name="x"/>), checkpointed when gradients are being recorded.</summary>
     public static Tensor Run(nn.Module<Tensor, Tensor> block, Tensor x, bool stochastic)
     {

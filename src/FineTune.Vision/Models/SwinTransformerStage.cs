@@ -42,9 +42,5 @@ public sealed class SwinTransformerStage : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) => blocks.call(downsample.call(x));
 
     /// <summary>The stage, its blocks checkpointed one by one when <paramref name="checkpoint"/> (timm's per-block <c>checkpoint_seq</c>).</summary>
-    internal Tensor Forward(Tensor x, bool checkpoint, bool stochastic)
-    {
-        var t = downsample.call(x);
-        return checkpoint ? GradCheckpoint.Sequence(blocks.children().Cast<nn.Module<Tensor, Tensor>>(), t, stochastic) : blocks.call(t);
-    }
+    internal Tensor Forward(Tensor x, bool checkpoint, bool stochastic) => GradCheckpoint.Sequence(blocks, downsample.call(x), checkpoint, stochastic);
 }

@@ -72,11 +72,15 @@ public abstract class VisionModel : nn.Module<Tensor, Tensor>, IVisionModel
     public override Tensor forward(Tensor x) => ForwardHead(ForwardFeatures(x));
 
     /// <summary>
-    /// <paramref name="x"/> through <paramref name="blocks"/> in order, checkpointed per block when
-    /// <see cref="GradCheckpointing"/> is on (timm <c>checkpoint_seq</c>), else <paramref name="plain"/>.
+    /// <paramref name="x"/> through <paramref name="blocks"/>, checkpointed per block when <see cref="GradCheckpointing"/>
+    /// is on (timm <c>checkpoint_seq</c>).
     /// </summary>
-    private protected Tensor RunBlocks(IEnumerable<nn.Module<Tensor, Tensor>> blocks, Tensor x, Func<Tensor, Tensor> plain) =>
-        GradCheckpointing ? GradCheckpoint.Sequence(blocks, x, StochasticBlocks) : plain(x);
+    private protected Tensor RunBlocks(TorchSharp.Modules.Sequential blocks, Tensor x) =>
+        GradCheckpoint.Sequence(blocks, x, GradCheckpointing, StochasticBlocks);
+
+    /// <inheritdoc cref="RunBlocks(TorchSharp.Modules.Sequential, Tensor)"/>
+    private protected Tensor RunBlocks(IEnumerable<nn.Module<Tensor, Tensor>> blocks, Tensor x) =>
+        GradCheckpointing ? GradCheckpoint.Sequence(blocks, x, StochasticBlocks) : blocks.Aggregate(x, (h, block) => block.call(h));
 
     /// <inheritdoc />
     public abstract Tensor ForwardFeatures(Tensor x);

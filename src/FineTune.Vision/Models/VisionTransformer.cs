@@ -81,7 +81,7 @@ public class VisionTransformer : VisionModel
     {
         CheckInput(x);
         var t = pos_drop.call(PosEmbed(patch_embed.call(x)));
-        return norm.call(RunBlocks(blocks.children().Cast<nn.Module<Tensor, Tensor>>(), t, blocks.call));
+        return norm.call(RunBlocks(blocks, t));
     }
 
     /// <inheritdoc />
