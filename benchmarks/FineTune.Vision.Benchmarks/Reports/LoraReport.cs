@@ -16,6 +16,9 @@ public static class LoraReport
 {
     private const string ChildVerb = "lora-vs-full-child";
 
+    /// <summary>One mode's result: peak RSS, optimizer state, trainable share, median step, peak allocated.</summary>
+    private sealed record Measurement(double PeakMb, double StateMb, double TrainablePct, double StepMs, double InUseMb);
+
     /// <summary>Runs full then LoRA, each in its own process, on the small ViT and on vit_base_patch16_224; prints and returns the table.</summary>
     public static ReportSection Run(int repeats)
     {
@@ -34,18 +37,15 @@ public static class LoraReport
             var (full, lora) = (RunChild("full", arch, batch, timed), RunChild("lora", arch, batch, timed));
             body.Add(Line(label, "full", full));
             body.Add(Line(label, "LoRA", lora));
-            body.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {label} | **LoRA ÷ full** | | **{lora.InUseMb / full.InUseMb:F2}x** | {lora.PeakMb / full.PeakMb:F2}x | {lora.StateMb / Math.Max(full.StateMb, 1e-9):F2}x | **{lora.StepMs / full.StepMs:F2}x** |"));
+            body.Add(Ratio(label, "LoRA ÷ full", lora, full, withState: true));
             body.Skip(body.Count - 3).ToList().ForEach(Console.WriteLine);
             if (arch == "-") continue;
             // The same pair with activation checkpointing (IVisionModel.GradCheckpointing), which shrinks what both share.
             var (fullC, loraC) = (RunChild("full+checkpointing", arch, batch, timed), RunChild("lora+checkpointing", arch, batch, timed));
             body.Add(Line(label, "full, checkpointing", fullC));
             body.Add(Line(label, "LoRA, checkpointing", loraC));
-            body.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {label} | **LoRA ÷ full, both checkpointing** | | **{loraC.InUseMb / fullC.InUseMb:F2}x** | {loraC.PeakMb / fullC.PeakMb:F2}x | | **{loraC.StepMs / fullC.StepMs:F2}x** |"));
-            body.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {label} | **LoRA with checkpointing ÷ full without** | | **{loraC.InUseMb / full.InUseMb:F2}x** | {loraC.PeakMb / full.PeakMb:F2}x | | **{loraC.StepMs / full.StepMs:F2}x** |"));
+            body.Add(Ratio(label, "LoRA ÷ full, both checkpointing", loraC, fullC, withState: false));
+            body.Add(Ratio(label, "LoRA with checkpointing ÷ full without", loraC, full, withState: false));
             body.Skip(body.Count - 4).ToList().ForEach(Console.WriteLine);
         }
         return new ReportSection("LoRA against full fine-tuning", Commands.Of($"lora-vs-full --repeats {repeats}"), body);
@@ -74,7 +74,7 @@ public static class LoraReport
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {m.PeakMb} {m.StateMb} {m.TrainablePct} {time.Median * 1000} {m.PeakInUseMb}"));
     }
 
-    private static (double PeakMb, double StateMb, double TrainablePct, double StepMs, double InUseMb) RunChild(string mode, string arch, int batch, int repeats)
+    private static Measurement RunChild(string mode, string arch, int batch, int repeats)
     {
         string self = Environment.ProcessPath ?? throw new InvalidOperationException("The process path is unknown.");
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
@@ -87,9 +87,17 @@ public static class LoraReport
         if (child.ExitCode != 0 || line is null)
             throw new InvalidOperationException($"The {mode} measurement failed (exit {child.ExitCode}):\n{output}");
         double[] v = line.Split(' ').Skip(1).Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        return (v[0], v[1], v[2], v[3], v[4]);
+        return new Measurement(v[0], v[1], v[2], v[3], v[4]);
     }
 
-    private static string Line(string model, string mode, (double PeakMb, double StateMb, double TrainablePct, double StepMs, double InUseMb) r) =>
+    /// <summary>A table row of <paramref name="a"/> ÷ <paramref name="b"/>: peak allocated, peak RSS, optionally optimizer state, step time.</summary>
+    private static string Ratio(string model, string title, Measurement a, Measurement b, bool withState)
+    {
+        string state = withState ? string.Create(CultureInfo.InvariantCulture, $"{a.StateMb / Math.Max(b.StateMb, 1e-9):F2}x") : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| {model} | **{title}** | | **{a.InUseMb / b.InUseMb:F2}x** | {a.PeakMb / b.PeakMb:F2}x | {state} | **{a.StepMs / b.StepMs:F2}x** |");
+    }
+
+    private static string Line(string model, string mode, Measurement r) =>
         string.Create(CultureInfo.InvariantCulture, $"| {model} | {mode} | {r.TrainablePct:F2}% | {r.InUseMb:F1} MB | {r.PeakMb:F1} MB | {r.StateMb:F1} MB | {r.StepMs:F1} ms |");
 }
