@@ -78,13 +78,27 @@ public static class TorchBackend
     {
         Exception root = cause;
         while (root is TypeInitializationException { InnerException: { } inner }) root = inner;
-        string original = root.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? root.GetType().Name;
         return new InvalidOperationException(
             $"TorchSharp's native backend (libtorch) could not be loaded. The application references TorchSharp {TorchSharpVersion} " +
             $"(the managed API) but no native backend package, or its native files failed to load. Add one to the application project: " +
             $"'dotnet add package {LinuxCpuPackage}' (Linux x64, CPU) or 'dotnet add package {CpuPackage}' (CPU, any OS); " +
             "for NVIDIA GPUs 'TorchSharp-cuda-linux' or 'TorchSharp-cuda-windows' (see docs/platform.md). " +
-            $"Original error: {root.GetType().Name}: {original}", cause);
+            $"Original error: {root.GetType().Name}: {Summary(root)}", cause);
+    }
+
+    /// <summary>The first sentence of <paramref name="root"/>'s message, and for the loader's error the line that says why.</summary>
+    private static string Summary(Exception root)
+    {
+        string[] lines = root.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string first = lines.FirstOrDefault() ?? root.GetType().Name;
+        int stop = first.IndexOf(". ", StringComparison.Ordinal);
+        string original = stop > 0 ? first[..(stop + 1)] : first;
+        // The loader lists each name it tried; the line that is not "this spelling of LibTorchSharp is absent" says why
+        // (a missing dependency such as libtorch.so, or a symbol version such as GLIBCXX_3.4.32).
+        static bool Absent(string l) => l.Contains("LibTorchSharp", StringComparison.OrdinalIgnoreCase) && l.EndsWith("No such file or directory", StringComparison.Ordinal);
+        string? reason = lines.Skip(1).FirstOrDefault(l => l.Contains(": ", StringComparison.Ordinal) && !Absent(l))
+                         ?? lines.Skip(1).FirstOrDefault(l => l.Contains(": ", StringComparison.Ordinal));
+        return root is DllNotFoundException && reason is not null ? $"{original} ({reason})" : original;
     }
 
     /// <summary>
