@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using FineTune.Vision.Core;
 
 namespace FineTune.Vision.Samples;
 
@@ -8,7 +9,8 @@ namespace FineTune.Vision.Samples;
 /// exception becomes <c>error: message</c> on standard error, with the causes that add information on the lines after
 /// it, and exit code 1; cancellation (Ctrl+C through a token) is exit code 130. Users never see a stack trace or
 /// "Unhandled exception"; developers set <c>FTV_DEBUG=1</c> to get the full exception as well. Usage errors are the
-/// caller's to handle before this (each program keeps its own usage text and exit code 2).
+/// caller's to handle before this (each program keeps its own usage text and exit code 2). A program that touched
+/// TorchSharp before the library checked for its native backend still gets the library's message naming the packages.
 /// </summary>
 internal static partial class EntryPoint
 {
@@ -62,6 +64,7 @@ internal static partial class EntryPoint
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(error);
         if (Debug) error.WriteLine(e.ToString());
+        e = ExplainNativeFailure(e);
         if (IsCancellation(e))
         {
             error.WriteLine("cancelled.");
@@ -85,9 +88,9 @@ internal static partial class EntryPoint
         var said = new List<string>();
         foreach (Exception x in Causes(e))
         {
-            string message = Clean(x.Message, said.Count == 0 ? MaxLines : 1);
+            string message = said.Count == 0 ? Clean(x.Message, MaxLines) : Clean(x.Message, 1);
             if (message.Length == 0) message = x.GetType().Name;
-            if (said.Any(s => s.Contains(message, StringComparison.Ordinal))) continue;
+            if (said.Any(s => s.Contains(FirstSentence(message), StringComparison.Ordinal))) continue;
             said.Add(message);
             if (said.Count > MaxCauses) break;
         }
@@ -117,12 +120,40 @@ internal static partial class EntryPoint
         var lines = message.Split('\n').Select(l => l.TrimEnd('\r', ' '))
             .TakeWhile(l => !StackFrame().IsMatch(l))
             .Where(l => l.Trim().Length > 0).ToList();
-        return string.Join("\n", lines.Take(maxLines)) + (lines.Count > maxLines ? " …" : "");
+        return string.Join("\n", lines.Take(maxLines)) + (lines.Count > maxLines && maxLines > 1 ? " …" : "");
+    }
+
+    /// <summary>The text up to the first sentence's end (<c>". "</c>), without the full stop: a cause that only repeats it adds nothing.</summary>
+    private static string FirstSentence(string message)
+    {
+        int end = message.IndexOf(". ", StringComparison.Ordinal);
+        return (end > 0 ? message[..end] : message).TrimEnd('.');
     }
 
     /// <summary>A line of a stack trace: libtorch's (<c>Exception raised from …</c>, <c>frame #0: …</c>) or .NET's (<c>   at N.T.M(…)</c>).</summary>
     [GeneratedRegex(@"^(Exception raised from |frame #\d+|\s+at \S+\()")]
     private static partial Regex StackFrame();
+
+    /// <summary>
+    /// TorchSharp failing to load its native code where the program touched <c>torch</c> before the library could check
+    /// (<see cref="TorchBackend.EnsureAvailable"/>): that check's message, which names the packages to add, instead.
+    /// </summary>
+    private static Exception ExplainNativeFailure(Exception e)
+    {
+        bool native = false;
+        for (Exception? x = e; x is not null && !native; x = x.InnerException)
+            native = x is DllNotFoundException || x is TypeInitializationException t && t.TypeName.StartsWith("TorchSharp", StringComparison.Ordinal);
+        if (!native) return e;
+        try
+        {
+            TorchBackend.EnsureAvailable();
+            return e;
+        }
+        catch (InvalidOperationException backend)
+        {
+            return backend;
+        }
+    }
 
     private static bool IsCancellation(Exception e) =>
         e is OperationCanceledException || e is AggregateException a && a.Flatten().InnerExceptions.All(i => i is OperationCanceledException);
