@@ -159,5 +159,5 @@ internal static partial class EntryPoint
         e is OperationCanceledException || e is AggregateException a && a.Flatten().InnerExceptions.All(i => i is OperationCanceledException);
 
     private static bool IsBug(Exception e) =>
-        e is NullReferenceException or IndexOutOfRangeException or InvalidCastException or NotImplementedException or StackOverflowException or AccessViolationException;
+        e is NullReferenceException or IndexOutOfRangeException or InvalidCastException or NotImplementedException;
 }
