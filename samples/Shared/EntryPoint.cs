@@ -114,13 +114,18 @@ internal static partial class EntryPoint
         }
     }
 
-    /// <summary>The first <paramref name="maxLines"/> lines of <paramref name="message"/>, up to libtorch's or .NET's stack frames.</summary>
+    /// <summary>
+    /// At most <paramref name="maxLines"/> lines of <paramref name="message"/>, up to libtorch's or .NET's stack frames;
+    /// a longer message keeps its last line too (the library's messages end with the fix).
+    /// </summary>
     private static string Clean(string message, int maxLines)
     {
         var lines = message.Split('\n').Select(l => l.TrimEnd('\r', ' '))
             .TakeWhile(l => !StackFrame().IsMatch(l))
             .Where(l => l.Trim().Length > 0).ToList();
-        return string.Join("\n", lines.Take(maxLines)) + (lines.Count > maxLines && maxLines > 1 ? " …" : "");
+        if (lines.Count <= maxLines) return string.Join("\n", lines);
+        if (maxLines < 3) return string.Join("\n", lines.Take(maxLines));
+        return string.Join("\n", [.. lines.Take(maxLines - 2), $"  … ({lines.Count - maxLines + 1} more lines)", lines[^1]]);
     }
 
     /// <summary>The text up to the first sentence's end (<c>". "</c>), without the full stop: a cause that only repeats it adds nothing.</summary>

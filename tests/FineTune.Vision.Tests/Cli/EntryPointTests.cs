@@ -36,6 +36,18 @@ public sealed class EntryPointTests
     }
 
     [Fact]
+    public void A_long_message_keeps_its_first_lines_and_its_last()
+    {
+        string keys = string.Join("\n", Enumerable.Range(0, 40).Select(i => $"  'blocks.{i}.weight': checkpoint shape [32], model shape [768]"));
+        var e = new InvalidDataException($"40 checkpoint tensors do not fit the model:\n{keys}\nCheck the model configuration.");
+        string[] lines = EntryPoint.Describe(e).Split('\n');
+        Assert.Equal(8, lines.Length);
+        Assert.Equal("error: 40 checkpoint tensors do not fit the model:", lines[0]);
+        Assert.Equal("  … (35 more lines)", lines[6]);
+        Assert.Equal("Check the model configuration.", lines[7]);
+    }
+
+    [Fact]
     public void Native_stack_frames_in_libtorch_messages_are_cut()
     {
         var e = new ExternalException("shape '[2, 3]' is invalid for input of size 5\nException raised from infer_size_impl at aten/src/ATen/InferSize.h:95 (most recent call first):\nframe #0: c10::Error::Error(...) + 0x9e");
