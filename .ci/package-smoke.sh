@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packs FineTune.Vision, then builds and runs a throwaway console app OUTSIDE the repository that references the
 # package from a local folder plus libtorch-cpu-linux-x64, with no manual step: on Debian 12 / Ubuntu 22.04 this
-# only works if the package's buildTransitive targets make libLibTorchSharp.so loadable.
+# only works if the package's buildTransitive targets make libLibTorchSharp.so loadable. Then a second app without the
+# backend package checks that the first model fails with a message naming the packages to add.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/ftv-smoke.XXXXXX)
@@ -57,4 +58,36 @@ grep -q "Build succeeded" "$work/build.log"
 out=$(cd "$work/app" && dotnet bin/Release/net10.0/SmokeApp.dll)
 echo "$out"
 echo "$out" | grep -q "sum of arange(6) = 15"
-echo "package smoke test: ok"
+
+# The same package WITHOUT a native backend (only the managed TorchSharp it brings): the first model must fail with
+# FineTune.Vision's message naming the packages to add (TorchBackend.EnsureAvailable), not a DllNotFoundException or
+# TypeInitializationException, and before TorchSharp's own package search prints its trace.
+mkdir -p "$work/nobackend"
+cp "$work/app/nuget.config" "$work/nobackend/"
+sed '/libtorch-cpu-linux-x64/d' "$work/app/SmokeApp.csproj" > "$work/nobackend/NoBackendApp.csproj"
+cat > "$work/nobackend/Program.cs" <<'CS'
+using FineTune.Vision.Models;
+
+try
+{
+    using var model = ModelRegistry.Create("vit_tiny_patch16_224");
+    Console.WriteLine("created a model without a native backend?");
+    return 0;
+}
+catch (InvalidOperationException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 3;
+}
+CS
+(cd "$work/nobackend" && dotnet build -c Release --nologo -v q > "$work/nobackend.log" 2>&1) || { cat "$work/nobackend.log"; exit 1; }
+set +e
+(cd "$work/nobackend" && dotnet bin/Release/net10.0/NoBackendApp.dll > "$work/nobackend.out" 2> "$work/nobackend.err")
+code=$?
+set -e
+cat "$work/nobackend.out" "$work/nobackend.err"
+test "$code" -eq 3 || { echo "expected exit code 3 (InvalidOperationException), got $code"; exit 1; }
+grep -q "dotnet add package libtorch-cpu-linux-x64" "$work/nobackend.err"
+grep -q "TorchSharp-cuda-linux" "$work/nobackend.err"
+! grep -q "LoadNativeBackend" "$work/nobackend.out" "$work/nobackend.err"
+echo "package smoke test: ok (and without a backend the first model names the packages to add)"

@@ -24,8 +24,8 @@ public static class LogitsVerb
         bool strict = line.Flag("strict");
         line.RejectUnknown();
 
+        using VisionModel model = ModelRegistry.Create(name, overrides);     // first: it checks for the native backend
         using var scope = torch.NewDisposeScope();
-        using VisionModel model = ModelRegistry.Create(name, overrides);
         LoadReport report = model.LoadWeights(weightsPath, new WeightLoadOptions { Strict = strict });
         output.WriteLine(report);
         model.eval();

@@ -1,3 +1,4 @@
+using FineTune.Vision.Samples;
 using QuickStart;
 
 // Fine-tunes a small pretrained vision transformer on real data shipped with the repository, on the CPU, in about
@@ -9,24 +10,19 @@ if (args is ["--help"] or ["-h"])
     Console.WriteLine(QuickStartOptions.Usage);
     return 0;
 }
-QuickStartOptions options;
-try
+return EntryPoint.RunProgram(() =>
 {
-    options = QuickStartOptions.Parse(args);
-}
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    Console.Error.WriteLine(QuickStartOptions.Usage);
-    return 2;
-}
-try
-{
+    QuickStartOptions options;
+    try
+    {
+        options = QuickStartOptions.Parse(args);
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        Console.Error.WriteLine(QuickStartOptions.Usage);
+        return 2;
+    }
     QuickStartRun.Run(options, Console.Out);
     return 0;
-}
-catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
-}
+});

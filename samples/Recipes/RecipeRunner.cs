@@ -1,3 +1,4 @@
+using FineTune.Vision.Samples;
 using TorchSharp;
 
 namespace FineTune.Vision.Recipes;
@@ -5,7 +6,7 @@ namespace FineTune.Vision.Recipes;
 /// <summary>
 /// The recipe catalogue and the one way to run a recipe from a command line (the samples' <c>Main</c> and the CLI's
 /// <c>train --recipe NAME</c>): parse, set the thread count, run, and turn mistakes into clear messages and exit codes
-/// (0 done, 1 failed, 2 wrong arguments).
+/// (0 done, 1 failed: any exception, as <see cref="EntryPoint"/> reports it; 2 wrong arguments).
 /// </summary>
 public static class RecipeRunner
 {
@@ -31,22 +32,20 @@ public static class RecipeRunner
             WriteUsage(recipe, output);
             return 0;
         }
-        try
+        return EntryPoint.Run(() =>
         {
-            Run(recipe, args, output);
-            return 0;
-        }
-        catch (RecipeUsageException e)
-        {
-            error.WriteLine($"error: {e.Message}");
-            WriteUsage(recipe, error);
-            return 2;
-        }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException)
-        {
-            error.WriteLine($"error: {e.Message}");
-            return 1;
-        }
+            try
+            {
+                Run(recipe, args, output);
+                return 0;
+            }
+            catch (RecipeUsageException e)
+            {
+                error.WriteLine($"error: {e.Message}");
+                WriteUsage(recipe, error);
+                return 2;
+            }
+        }, error);
     }
 
     /// <summary>Runs <paramref name="recipe"/> (exceptions propagate); the libtorch thread count that <c>--threads</c> or <c>--smoke</c> sets is restored afterwards.</summary>

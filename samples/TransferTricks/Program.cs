@@ -1,5 +1,6 @@
 using FineTune.Vision.Recipes;
+using FineTune.Vision.Samples;
 
 // Seed recipe 3: concat-pool head, LR range test, SGDR or cyclical LR, last-N-block unfreezing with discriminative rates.
 // The recipe itself is samples/Recipes/TransferTricksRecipe.cs (shared with `FineTune.Vision.Cli train --recipe NAME`); see README.md.
-return RecipeRunner.Main(new TransferTricksRecipe(), args);
+return EntryPoint.RunProgram(() => RecipeRunner.Main(new TransferTricksRecipe(), args));

@@ -36,6 +36,7 @@ public sealed record ModelEntry
     /// <summary>Builds the model from <paramref name="config"/> (default: <see cref="Config"/>) on <paramref name="device"/>.</summary>
     public VisionModel Create(ModelConfig? config = null, Device? device = null)
     {
+        Core.TorchBackend.EnsureAvailable();
         var model = Factory(config ?? Config, device);
         model.Name = Architecture;
         var c = model.Config;

@@ -36,6 +36,7 @@ public sealed partial class Trainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         Options = options ?? new TrainerOptions();
+        Core.TorchBackend.EnsureAvailable();
         Options.Validate();
         _model = model;
         _device = Options.Device ?? CPU;

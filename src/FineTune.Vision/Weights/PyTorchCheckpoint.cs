@@ -25,6 +25,7 @@ public static class PyTorchCheckpoint
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= new CheckpointReadOptions();
+        Core.TorchBackend.EnsureAvailable();
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         try
         {

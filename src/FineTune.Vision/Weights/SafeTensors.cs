@@ -23,6 +23,7 @@ public static class SafeTensors
     {
         ArgumentNullException.ThrowIfNull(path);
         CheckPlatform();
+        Core.TorchBackend.EnsureAvailable();
         using var stream = OpenRead(path);
         var (entries, metadata, dataStart) = ReadHeader(path, stream);
         var result = new StateDict { SourcePath = path, Format = WeightsFormat.SafeTensors };
