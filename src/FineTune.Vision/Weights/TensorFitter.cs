@@ -13,7 +13,8 @@ internal sealed class TensorFitter(Dictionary<string, Tensor> target, WeightLoad
     {
         if (!target.TryGetValue(key, out var dest))
         {
-            (WeightLoader.IsRecomputed(key) ? report.IgnoredList : IsClassifier(key) ? report.ClassifierDroppedList : report.UnexpectedList).Add(key);
+            (WeightLoader.IsRecomputed(key) ? report.IgnoredList
+                : IsClassifier(key) && options.DropClassifierOnMismatch ? report.ClassifierDroppedList : report.UnexpectedList).Add(key);
             return null;
         }
         if (source.shape.SequenceEqual(dest.shape))
@@ -110,6 +111,9 @@ internal sealed class TensorFitter(Dictionary<string, Tensor> target, WeightLoad
         dest.copy_(source);
         report.LoadedList.Add(key);
     }
+
+    internal static bool IsClassifierKey(WeightLoadOptions options, string key) =>
+        options.ClassifierNames.Any(n => key == n + ".weight" || key == n + ".bias");
 
     private bool IsClassifier(string key) =>
         options.ClassifierNames.Any(n => key == n + ".weight" || key == n + ".bias");
