@@ -25,8 +25,11 @@ public static class LogitsVerb
         line.RejectUnknown();
 
         using var scope = torch.NewDisposeScope();
-        using VisionModel model = ModelRegistry.Create(name, overrides);
-        LoadReport report = model.LoadWeights(weightsPath, new WeightLoadOptions { Strict = strict });
+        using VisionModel model = VisionModels.Create<ModelConfig>(name, c => c.WithOverrides(overrides));
+        LoadReport report = model.LoadWeights(weightsPath, strict ? new WeightLoadOptions() : new WeightLoadOptions
+        {
+            Strict = false, DropClassifierOnMismatch = true, ResamplePositionEmbedding = true, ResizeRelativePositionBias = true,
+        });
         output.WriteLine(report);
         model.eval();
 
