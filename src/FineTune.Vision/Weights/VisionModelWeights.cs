@@ -35,7 +35,7 @@ public static class VisionModelWeights
         return new WeightLoadOptions
         {
             DropClassifierOnMismatch = true, ResamplePositionEmbedding = true, ResizeRelativePositionBias = true,
-            ClassifierNames = model.PretrainedConfig.Classifier,
+            ClassifierNames = model.PretrainedConfig.Classifier, FirstConv = model.PretrainedConfig.FirstConv,
         };
     }
 }

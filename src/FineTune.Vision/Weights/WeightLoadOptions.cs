@@ -40,6 +40,14 @@ public sealed class WeightLoadOptions
     /// <value>Default: <see langword="false"/>; <see langword="true"/> in <see cref="Pretrained"/>.</value>
     public bool ResizeRelativePositionBias { get; init; }
 
+    /// <summary>
+    /// The first convolution's module name (timm's <c>first_conv</c>): when set, its weight is adapted to the model's
+    /// input channels as timm's <c>adapt_input_conv</c> does (summed over RGB for one channel, else repeated and scaled by
+    /// 3 / in_chans); null leaves a channel difference an error.
+    /// </summary>
+    /// <value>Default: <see langword="null"/>; <see cref="Models.PretrainedConfig.FirstConv"/> through <c>LoadPretrained</c>.</value>
+    public string? FirstConv { get; init; }
+
     /// <summary>The model's patch grid (rows, columns) for non-square inputs; <see langword="null"/> infers a square grid.</summary>
     /// <value>Default: <see langword="null"/>.</value>
     public (int Rows, int Cols)? PatchGrid { get; init; }

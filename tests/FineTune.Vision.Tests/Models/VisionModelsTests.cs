@@ -201,6 +201,17 @@ public sealed class VisionModelsTests
     }
 
     [Fact]
+    public void Pretrained_loading_adapts_the_first_conv_to_other_input_channels()
+    {
+        using var donor = Tiny("vit");
+        string path = SaveStateDict(donor);
+        using var gray = VisionModels.Create<VitConfig>("vit_tiny_patch16_224", _ => TinyModels.Vit with { InChans = 1 }, pretrained: path);
+        using var expected = donor.state_dict()["patch_embed.proj.weight"].sum([1], keepdim: true);
+        Assert.True(gray.state_dict()["patch_embed.proj.weight"].allclose(expected, rtol: 1e-5, atol: 1e-6));
+        Assert.Throws<CheckpointMismatchException>(() => { using var m = VisionModels.Create<VitConfig>("vit_tiny_patch16_224", _ => TinyModels.Vit with { InChans = 1 }); m.LoadWeights(path); });
+    }
+
+    [Fact]
     public void Presets_follow_the_model_data_config()
     {
         var config = VisionModels.Create("beit_base_patch16_384", device: new Device(DeviceType.META)).PretrainedConfig;
