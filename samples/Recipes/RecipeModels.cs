@@ -1,6 +1,7 @@
 using System.Globalization;
 using FineTune.Vision.Models;
 using FineTune.Vision.Weights;
+using TorchSharp;
 
 namespace FineTune.Vision.Recipes;
 
@@ -54,6 +55,7 @@ public static class RecipeModels
         string weights = common.WeightsFile ?? SaveSmokeCheckpoint(architecture, common);
         log.WriteLine($"model: {architecture}{(common.Smoke ? " (smoke: tiny configuration " + Describe(SmokeOverrides(architecture)) + ")" : "")}, {numClasses} classes, drop path {dropPath}");
         log.WriteLine($"weights: {weights}");
+        torch.manual_seed(common.Seed);   // the global stream the recipe's later draws (dropout, drop path) continue from
         return VisionModels.Create<ModelConfig>(architecture, c => c.WithOverrides(overrides), pretrained: weights, seed: common.Seed,
             onReport: report => log.WriteLine(report));
     }
