@@ -105,6 +105,14 @@ public sealed class VisionModelsTests
     }
 
     [Fact]
+    public void Models_whose_tensors_are_not_the_architecture_refuse_to_save_as_a_model_file()
+    {
+        using var wrapped = new HeadedModel(Tiny("vit"), new HeadOptions { Kind = HeadKind.ConcatPool }, 3);
+        var e = Assert.Throws<InvalidOperationException>(() => wrapped.Save(TempFile("headed.ftv.safetensors")));
+        Assert.Contains("SafeTensors.Save", e.Message);
+    }
+
+    [Fact]
     public void Same_seed_gives_bit_identical_weights_and_another_seed_differs()
     {
         using var a = Tiny("swin", seed: 1);
