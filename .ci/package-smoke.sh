@@ -66,11 +66,11 @@ mkdir -p "$work/nobackend"
 cp "$work/app/nuget.config" "$work/nobackend/"
 sed '/libtorch-cpu-linux-x64/d' "$work/app/SmokeApp.csproj" > "$work/nobackend/NoBackendApp.csproj"
 cat > "$work/nobackend/Program.cs" <<'CS'
-using FineTune.Vision.Models;
+using FineTune.Vision.Weights;
 
 try
 {
-    using var model = ModelRegistry.Create("vit_tiny_patch16_224");
+    using var model = VisionModels.Create("vit_tiny_patch16_224");
     Console.WriteLine("created a model without a native backend?");
     return 0;
 }

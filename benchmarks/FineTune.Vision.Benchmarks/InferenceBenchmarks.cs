@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using FineTune.Vision.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using FineTune.Vision.Weights;
 
 namespace FineTune.Vision.Benchmarks;
 
@@ -33,7 +34,7 @@ public class InferenceBenchmarks
     {
         torch.manual_seed(0);
         ScalarType dtype = Precision == "bf16" ? ScalarType.BFloat16 : ScalarType.Float32;
-        _model = ModelRegistry.Create(Arch);
+        _model = VisionModels.Create(Arch);
         _model.to(dtype);
         _model.eval();
         _x = torch.randn(Batch, 3, _model.Config.ImgSize, _model.Config.ImgSize, dtype: dtype);

@@ -14,6 +14,7 @@ using FineTune.Vision.Models;
 using FineTune.Vision.Optim;
 using TorchSharp;
 using static TorchSharp.torch;
+using FineTune.Vision.Weights;
 
 namespace FineTune.Vision.Benchmarks;
 
@@ -56,7 +57,7 @@ public class LoraBenchmarks
         using var inUse = new NativeMemory.InUsePeak();
         _model = Arch is null
             ? new VisionTransformer(new VitConfig { ImgSize = 64, PatchSize = 16, EmbedDim = 384, Depth = 4, NumHeads = 6, NumClasses = 10 })
-            : ModelRegistry.Create(Arch, c => c with { NumClasses = 10 });
+            : VisionModels.Create(Arch, numClasses: 10);
         int size = _model.Config.ImgSize;
         if (Mode.StartsWith("lora", StringComparison.Ordinal)) Lora.Apply(_model, new LoraOptions { Rank = 8, Alpha = 16 });
         _model.GradCheckpointing = Mode.EndsWith("+checkpointing", StringComparison.Ordinal);

@@ -7,6 +7,7 @@ using FineTune.Vision.Models;
 using FineTune.Vision.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
+using FineTune.Vision.Weights;
 
 namespace FineTune.Vision.Benchmarks;
 
@@ -84,7 +85,7 @@ public static class PipelineReport
     private static double TrainingStep(int batch)
     {
         using var scope = torch.NewDisposeScope();
-        using VisionModel model = ModelRegistry.Create("vit_base_patch16_384", new Dictionary<string, string> { ["num_classes"] = "200" });
+        using VisionModel model = VisionModels.Create("vit_base_patch16_384", numClasses: 200);
         model.train();
         var x = torch.randn(batch, 3, 384, 384);
         var y = torch.randint(0, 200, batch);

@@ -4,6 +4,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using FineTune.Vision.Benchmarks.Reports;
 using FineTune.Vision.Models;
+using FineTune.Vision.Weights;
 
 namespace FineTune.Vision.Benchmarks;
 
@@ -35,7 +36,7 @@ public class TrainingStepBenchmarks
     {
         TorchSharp.torch.manual_seed(0);
         var overrides = MfuReport.Models.Single(m => m.Arch == Arch).Overrides;
-        _step = new TrainingStep(ModelRegistry.Create(Arch, overrides), Batch, Precision == "bf16");
+        _step = new TrainingStep(VisionModels.Create<ModelConfig>(Arch, c => c.WithOverrides(overrides)), Batch, Precision == "bf16");
     }
 
     [GlobalCleanup]

@@ -31,7 +31,7 @@ public static class EvaluateVerb
         if (data.ClassNames.Count > model.NumClasses)
             throw new InvalidDataException($"The data has {data.ClassNames.Count} classes but '{model.Name}' has {model.NumClasses} outputs; give the weights' class count with --set num_classes=N.");
 
-        EvalPresetOptions eval = ModelSetup.EvalOptions(model.PretrainedConfig);
+        EvalPresetOptions eval = Presets.EvalOptions(model.PretrainedConfig);
         using var loader = new DataLoader(data.With(Presets.Eval(eval)), new DataLoaderOptions { BatchSize = batch, Workers = workers });
         using var trainer = new Trainer(model);
         EvaluationResult result = trainer.Evaluate(loader);

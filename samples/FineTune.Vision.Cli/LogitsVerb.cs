@@ -24,9 +24,12 @@ public static class LogitsVerb
         bool strict = line.Flag("strict");
         line.RejectUnknown();
 
-        using VisionModel model = ModelRegistry.Create(name, overrides);     // first: it checks for the native backend
+        using VisionModel model = VisionModels.Create<ModelConfig>(name, c => c.WithOverrides(overrides));     // first: it checks for the native backend
         using var scope = torch.NewDisposeScope();
-        LoadReport report = model.LoadWeights(weightsPath, new WeightLoadOptions { Strict = strict });
+        LoadReport report = model.LoadWeights(weightsPath, strict ? new WeightLoadOptions() : new WeightLoadOptions
+        {
+            Strict = false, DropClassifierOnMismatch = true, ResamplePositionEmbedding = true, ResizeRelativePositionBias = true,
+        });
         output.WriteLine(report);
         model.eval();
 

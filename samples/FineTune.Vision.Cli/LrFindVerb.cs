@@ -38,10 +38,7 @@ public static class LrFindVerb
         line.RejectUnknown();
 
         PretrainedConfig config = model.PretrainedConfig;
-        var train = Presets.Train(new TrainPresetOptions
-        {
-            Size = config.InputSize[^1], Interpolation = ModelSetup.InterpolationOf(config.Interpolation), Normalization = ModelSetup.NormalizationOf(config),
-        });
+        var train = Presets.Train(config);
         using var loader = new DataLoader(data.With(train), new DataLoaderOptions
         {
             BatchSize = batch, Shuffle = true, DropLast = data.Count >= batch, Seed = seed, Workers = workers,

@@ -1,5 +1,4 @@
 using FineTune.Vision.Data;
-using FineTune.Vision.Imaging;
 using FineTune.Vision.Models;
 using FineTune.Vision.Transforms;
 using FineTune.Vision.Weights;
@@ -18,25 +17,21 @@ public static class ModelSetup
 
     /// <summary>
     /// Builds <c>--model</c> with the <c>--set</c> overrides and loads <c>--weights</c> when given (or when
-    /// <paramref name="weightsRequired"/>), refusing weights that leave parameters at their initial values.
+    /// <paramref name="weightsRequired"/>), strictly: weights that leave parameters at their initial values, or hold keys the
+    /// model lacks, are refused (<see cref="CheckpointMismatchException"/>, an <see cref="IOException"/>, listing them).
     /// </summary>
     /// <exception cref="UsageException">A required option is missing.</exception>
-    /// <exception cref="InvalidDataException">The weights do not cover the model (the message lists what is missing).</exception>
+    /// <exception cref="CheckpointMismatchException">The weights do not cover the model (the message lists what is missing).</exception>
     public static VisionModel LoadModel(CommandLine line, TextWriter output, bool weightsRequired)
     {
         string name = line.Required("model");
         Dictionary<string, string> overrides = line.KeyValues();
         string? weights = weightsRequired ? line.Required("weights") : line.Optional("weights");
-        VisionModel model = ModelRegistry.Create(name, overrides);
+        VisionModel model = VisionModels.Create<ModelConfig>(name, c => c.WithOverrides(overrides));
         if (weights is null) return model;
         try
         {
-            LoadReport report = model.LoadWeights(weights);
-            output.WriteLine(report);
-            if (report.Missing.Count > 0 || report.ClassifierDropped.Count > 0)
-                throw new InvalidDataException(
-                    $"'{weights}' does not cover '{name}': missing [{string.Join(", ", report.Missing.Take(8))}], classifier dropped [{string.Join(", ", report.ClassifierDropped)}]. " +
-                    "Give the architecture the weights were trained with, e.g. --set num_classes=N for a fine-tuned head.");
+            output.WriteLine(model.LoadWeights(weights));
             return model;
         }
         catch
@@ -45,30 +40,6 @@ public static class ModelSetup
             throw;
         }
     }
-
-    /// <summary>timm's eval preprocessing for <paramref name="config"/>: resize to size / crop_pct, centre crop, normalise.</summary>
-    public static EvalPresetOptions EvalOptions(PretrainedConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        return new EvalPresetOptions
-        {
-            Size = config.InputSize[^1], CropPct = config.CropPct, Interpolation = InterpolationOf(config.Interpolation),
-            Normalization = NormalizationOf(config),
-        };
-    }
-
-    /// <summary>The mean and std of <paramref name="config"/> as a <see cref="Normalization"/>.</summary>
-    public static Normalization NormalizationOf(PretrainedConfig config) => new(
-        ((float)config.Mean[0], (float)config.Mean[1], (float)config.Mean[2]), ((float)config.Std[0], (float)config.Std[1], (float)config.Std[2]));
-
-    /// <summary>timm's interpolation word as an <see cref="Interpolation"/>.</summary>
-    public static Interpolation InterpolationOf(string timmName) => timmName switch
-    {
-        "bicubic" => Interpolation.Bicubic,
-        "bilinear" => Interpolation.Bilinear,
-        "nearest" => Interpolation.Nearest,
-        _ => throw new InvalidDataException($"Interpolation '{timmName}' is not one of bicubic, bilinear, nearest."),
-    };
 
     /// <summary>Opens <c>--data</c> in <c>--layout</c> (default imagefolder).</summary>
     /// <exception cref="UsageException">The layout is unknown.</exception>

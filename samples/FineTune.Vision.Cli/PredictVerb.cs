@@ -32,7 +32,7 @@ public static class PredictVerb
 
         IReadOnlyList<string> names = ClassNames(labelsPath, model.NumClasses);
         var dataset = new FileImageDataset(files, new int[files.Count], names);
-        using var loader = new DataLoader(dataset.With(Presets.Eval(ModelSetup.EvalOptions(model.PretrainedConfig))), new DataLoaderOptions { BatchSize = batch, Workers = Math.Min(batch, Environment.ProcessorCount) });
+        using var loader = new DataLoader(dataset.With(Presets.Eval(model.PretrainedConfig)), new DataLoaderOptions { BatchSize = batch, Workers = Math.Min(batch, Environment.ProcessorCount) });
         using var trainer = new Trainer(model);
         Predictions predictions = trainer.Predict(loader, flipTta: tta);
         for (int i = 0; i < predictions.Count; i++)

@@ -36,7 +36,7 @@ return EntryPoint.RunProgram(() =>
     Console.WriteLine($"pretraining {Architecture} ({string.Join(", ", config.Select(p => $"{p.Key}={p.Value}"))}) on {trainSet.Count} images of [{string.Join(", ", trainSet.ClassNames)}]");
 
     torch.manual_seed(seed);
-    using var model = ModelRegistry.Create(Architecture, new Dictionary<string, string>(config) { ["drop_path_rate"] = DropPath.ToString(CultureInfo.InvariantCulture) });
+    using var model = VisionModels.Create<ModelConfig>(Architecture, c => c.WithOverrides(new Dictionary<string, string>(config) { ["drop_path_rate"] = DropPath.ToString(CultureInfo.InvariantCulture) }));
     using var trainer = new Trainer(model, new TrainerOptions
     {
         Epochs = epochs,

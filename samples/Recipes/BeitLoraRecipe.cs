@@ -55,8 +55,8 @@ public sealed class BeitLoraRecipe : IRecipe
         log.WriteLine($"LoRA r={Rank} on q, v of {adapters.Adapters.Count} attention blocks; trainable: {adapters.Report()}");
 
         int size = model.Config.ImgSize;
-        var normalization = RecipeModels.NormalizationOf(model);
-        var train = trainPart.With(Presets.Train(new TrainPresetOptions { Size = size, ColorJitter = null, Normalization = normalization }));
+        var normalization = model.PretrainedConfig.Normalization;
+        var train = trainPart.With(Presets.Train(model.PretrainedConfig, new TrainPresetOptions { ColorJitter = null }));
         var evalEncoder = RecipeData.EvalEncoder(size, normalization);
         var checkpoints = new ModelCheckpoint(Path.Combine(common.OutDir, "checkpoints"), monitor: "val_top1", saveLast: false);
         var options = new TrainerOptions

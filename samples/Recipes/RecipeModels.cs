@@ -1,6 +1,5 @@
 using System.Globalization;
 using FineTune.Vision.Models;
-using FineTune.Vision.Transforms;
 using FineTune.Vision.Weights;
 using TorchSharp;
 
@@ -54,19 +53,11 @@ public static class RecipeModels
             ["drop_path_rate"] = dropPath.ToString("R", CultureInfo.InvariantCulture),
         };
         string weights = common.WeightsFile ?? SaveSmokeCheckpoint(architecture, common);
-        torch.manual_seed(common.Seed);
-        var model = ModelRegistry.Create(architecture, overrides);
         log.WriteLine($"model: {architecture}{(common.Smoke ? " (smoke: tiny configuration " + Describe(SmokeOverrides(architecture)) + ")" : "")}, {numClasses} classes, drop path {dropPath}");
         log.WriteLine($"weights: {weights}");
-        return model.LoadPretrained(weights, onReport: report => log.WriteLine(report));
-    }
-
-    /// <summary>The mean/std the pretrained weights expect (timm's pretrained config of the architecture).</summary>
-    public static Normalization NormalizationOf(IVisionModel model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        var (mean, std) = (model.PretrainedConfig.Mean, model.PretrainedConfig.Std);
-        return new Normalization(((float)mean[0], (float)mean[1], (float)mean[2]), ((float)std[0], (float)std[1], (float)std[2]));
+        torch.manual_seed(common.Seed);   // the global stream the recipe's later draws (dropout, drop path) continue from
+        return VisionModels.Create<ModelConfig>(architecture, c => c.WithOverrides(overrides), pretrained: weights, seed: common.Seed,
+            onReport: report => log.WriteLine(report));
     }
 
     /// <summary>The Hugging Face hub repository of the registry's default pretrained tag of <paramref name="architecture"/>.</summary>
@@ -82,8 +73,7 @@ public static class RecipeModels
         string path = Path.Combine(common.OutDir, "smoke-weights", architecture + ".safetensors");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var overrides = new Dictionary<string, string>(SmokeOverrides(architecture)) { ["num_classes"] = "10" };
-        torch.manual_seed(common.Seed + 1);
-        using var donor = ModelRegistry.Create(architecture, overrides);
+        using var donor = VisionModels.Create<ModelConfig>(architecture, c => c.WithOverrides(overrides), seed: common.Seed + 1);
         SafeTensors.Save(path, donor.state_dict());
         return path;
     }

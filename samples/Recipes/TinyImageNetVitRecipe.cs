@@ -53,7 +53,7 @@ public sealed class TinyImageNetVitRecipe : IRecipe
         log.WriteLine($"trainable: {TrainableReport.Of(model)}");
 
         int size = model.Config.ImgSize;
-        var normalization = RecipeModels.NormalizationOf(model);
+        var normalization = model.PretrainedConfig.Normalization;
         var train = data.Train.With(Presets.UpscaleAugment(size, erasing: 0.25, normalization: normalization));
         var validation = data.Validation.With(RecipeData.EvalEncoder(size, normalization));
         var checkpoints = new ModelCheckpoint(Path.Combine(common.OutDir, "checkpoints"), monitor: "val_top1");

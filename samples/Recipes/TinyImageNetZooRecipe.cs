@@ -75,7 +75,7 @@ public sealed class TinyImageNetZooRecipe : IRecipe
         log.WriteLine($"== {architecture}: {settings.Describe()}, lr {lr:G3}");
         using var model = RecipeModels.Create(architecture, classes, settings.DropPath ? 0.1 : 0.0, common, log);
         int size = model.Config.ImgSize;
-        var normalization = RecipeModels.NormalizationOf(model);
+        var normalization = model.PretrainedConfig.Normalization;
         var options = new TrainerOptions
         {
             Epochs = common.Epochs,

@@ -61,7 +61,7 @@ public sealed class TransferTricksRecipe : IRecipe
         var freezer = new Freezer(model);
         freezer.HeadOnly();
         int size = model.Config.ImgSize;
-        var normalization = RecipeModels.NormalizationOf(model);
+        var normalization = model.PretrainedConfig.Normalization;
         var trainEncoder = new ComposeBuilder()
             .RandomResizedCrop(new RandomResizedCropOptions { Size = size, Scale = (0.35, 1.0), Interpolation = Interpolation.Bicubic })
             .RandomHorizontalFlip()

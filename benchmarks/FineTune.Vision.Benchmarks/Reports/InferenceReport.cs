@@ -2,6 +2,7 @@ using System.Globalization;
 using FineTune.Vision.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using FineTune.Vision.Weights;
 
 namespace FineTune.Vision.Benchmarks.Reports;
 
@@ -22,7 +23,7 @@ public static class InferenceReport
             "| --- | --- | --- | --- | --- |",
         };
         torch.manual_seed(0);
-        using VisionModel model = ModelRegistry.Create(arch);
+        using VisionModel model = VisionModels.Create(arch);
         model.eval();
         foreach (ScalarType dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
         {

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using FineTune.Vision.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using FineTune.Vision.Weights;
 
 namespace FineTune.Vision.Benchmarks.Reports;
 
@@ -100,7 +101,7 @@ public static class MfuReport
     private static Func<(double Wall, double Cpu), string> TimedRow(string arch, Dictionary<string, string> overrides, string label, int batch, int warmup, int repeats, bool bf16)
     {
         torch.manual_seed(0);
-        VisionModel model = ModelRegistry.Create(arch, overrides);
+        VisionModel model = VisionModels.Create<ModelConfig>(arch, c => c.WithOverrides(overrides));
         long macs = ModelFlops.ForwardMacs(model.Config, arch.Contains("distilled", StringComparison.Ordinal));
         double stepFlops = ModelFlops.TrainingStepFlops(macs, batch);
         TimingResult time;

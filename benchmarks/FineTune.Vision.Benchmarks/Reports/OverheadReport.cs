@@ -8,6 +8,7 @@ using FineTune.Vision.Training;
 using FineTune.Vision.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
+using FineTune.Vision.Weights;
 
 namespace FineTune.Vision.Benchmarks.Reports;
 
@@ -22,7 +23,7 @@ public static class OverheadReport
     /// <summary>The cases: a realistic step, and a small one where a fixed per-step cost would show.</summary>
     public static readonly IReadOnlyList<(string Label, Func<VisionModel> Model, int Batch)> Cases =
     [
-        ("vit_tiny_patch16_224, batch 8", () => ModelRegistry.Create("vit_tiny_patch16_224", new Dictionary<string, string> { ["num_classes"] = "10" }), 8),
+        ("vit_tiny_patch16_224, batch 8", () => VisionModels.Create("vit_tiny_patch16_224", numClasses: 10), 8),
         ("ViT 32 px, patch 8, dim 64, depth 2, batch 32", () => new VisionTransformer(new VitConfig
         { ImgSize = 32, PatchSize = 8, EmbedDim = 64, Depth = 2, NumHeads = 2, NumClasses = 10 }), 32),
     ];

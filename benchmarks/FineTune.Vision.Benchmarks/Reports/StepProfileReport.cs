@@ -2,6 +2,7 @@ using System.Globalization;
 using FineTune.Vision.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using FineTune.Vision.Weights;
 
 namespace FineTune.Vision.Benchmarks.Reports;
 
@@ -59,7 +60,7 @@ public static class StepProfileReport
     private static double Whole(string arch, int batch, int repeats, List<string> body, double gemm, bool bf16)
     {
         torch.manual_seed(0);
-        VisionModel model = ModelRegistry.Create(arch);
+        VisionModel model = VisionModels.Create(arch);
         double macs = ModelFlops.ForwardMacs(arch);
         using var step = new TrainingStep(model, batch, bf16);
         double whole = Timing.Measure(step.Run, 1, repeats).CpuMedian * 1000;

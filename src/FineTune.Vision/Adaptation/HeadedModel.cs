@@ -65,7 +65,7 @@ public sealed class HeadedModel : VisionModel
 
     /// <inheritdoc />
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="numClasses"/> is below 1 (a custom head cannot be removed).</exception>
-    public override void ResetClassifier(int numClasses)
+    protected override void ResetClassifierCore(int numClasses)
     {
         var fresh = NewHead(numClasses);
         ReplaceChild(nameof(head), head, fresh);

@@ -1,3 +1,4 @@
+using FineTune.Vision.Core;
 using FineTune.Vision.Models;
 using FineTune.Vision.Weights;
 using TorchSharp.Modules;
@@ -22,6 +23,7 @@ public static class Lora
         foreach (var (_, p) in model.Module.named_parameters()) p.requires_grad = false;
         var adapters = new List<(string, LoraLinear)>();
         var linears = model.Module.named_modules().Where(m => m.module is Linear).Select(m => (m.name, (Linear)m.module)).ToList();
+        using var seeded = options.Seed is { } seed ? TorchSeed.Scope(seed) : null;
         foreach (var (name, linear) in linears)
         {
             if (options.ModulesToSave.Any(p => p.MatchesParameter(name))) continue;

@@ -1,3 +1,4 @@
+using FineTune.Vision.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,7 +16,7 @@ namespace FineTune.Vision.Adaptation;
 /// slices: then A has one r-row block per slice, <c>(slices·r, in)</c>, B one block per slice, <c>(slices·d, r)</c>.
 /// </para>
 /// </summary>
-public sealed class LoraLinear : nn.Module<Tensor, Tensor>
+public sealed class LoraLinear : nn.Module<Tensor, Tensor>, IMergeableAdapter
 {
     private readonly Linear _base;
     private readonly Linear lora_A;
@@ -45,6 +46,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         _slices = Slices(outF, fusedParts);
         Rank = rank;
         FusedParts = fusedParts;
+        Alpha = alpha;
         Scaling = useRsLora ? alpha / Math.Sqrt(rank) : alpha / rank;
         lora_A = nn.Linear(inF, _slices.Length * rank, hasBias: false, device: w.device, dtype: w.dtype);
         lora_B = nn.Linear(rank, _slices.Sum(s => s.Length), hasBias: false, device: w.device, dtype: w.dtype);
@@ -60,7 +62,15 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
             baseLayer.register_module(name, m);
         }
         _removeHook = baseLayer.register_forward_hook((_, x, y) => IsMerged ? y : y + Delta(x)).remove;
+        MergeableAdapters.Attach(baseLayer, this);
     }
+
+    /// <summary>lora_alpha.</summary>
+    public double Alpha { get; }
+
+    /// <inheritdoc />
+    public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"lora r={Rank} alpha={Alpha} scaling={Scaling}{(FusedParts is { } p ? $" parts={p}" : "")}");
 
     /// <summary>r.</summary>
     public int Rank { get; }
@@ -141,7 +151,11 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _removeHook();
+        if (disposing)
+        {
+            _removeHook();
+            MergeableAdapters.Detach(_base);
+        }
         base.Dispose(disposing);
     }
 

@@ -27,6 +27,14 @@ public sealed class LoraOptions
     /// <value>Default: <c>head</c>, <c>head_dist</c>.</value>
     public IReadOnlyList<NamePattern> ModulesToSave { get; init; } = ["head", "head_dist"];
 
+    /// <summary>
+    /// Seed of the adapters' initial A matrices (torch's generator is seeded for <see cref="Lora.Apply"/> and restored
+    /// afterwards), so the same model and options give the same adapters in every run; null draws from torch's global
+    /// generator (which TorchSharp seeds randomly per process).
+    /// </summary>
+    /// <value>Default: 0.</value>
+    public long? Seed { get; init; } = 0;
+
     /// <summary>The scale applied to B·A.</summary>
     public double Scaling => UseRsLora ? Alpha / Math.Sqrt(Rank) : Alpha / Rank;
 

@@ -46,6 +46,44 @@ public static class DatasetExtensions
         return (new DatasetSubset(dataset, order[..first]), new DatasetSubset(dataset, order[first..]));
     }
 
+    /// <summary>
+    /// Splits the items into two disjoint subsets class by class (scikit-learn's stratified <c>train_test_split</c>):
+    /// each class's items are shuffled and round(<paramref name="trainFraction"/>·n) of them go to the first subset,
+    /// clamped so that a class with at least two items has at least one on each side (a class with one item goes to
+    /// training). Labels are read with <see cref="IImageDataset.GetLabel"/> (no image is decoded). The same seed gives
+    /// the same split in every process; each subset is shuffled across classes.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="trainFraction"/> is not inside (0, 1), or the validation part would be empty.</exception>
+    public static (DatasetSubset Train, DatasetSubset Validation) StratifiedSplit(this IImageDataset dataset, double trainFraction, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (!(trainFraction > 0 && trainFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(trainFraction), trainFraction, "The train fraction must be strictly between 0 and 1, e.g. 0.8.");
+        var byClass = new SortedDictionary<int, List<int>>();
+        for (int i = 0; i < dataset.Count; i++)
+        {
+            int label = dataset.GetLabel(i);
+            if (!byClass.TryGetValue(label, out var items)) byClass[label] = items = [];
+            items.Add(i);
+        }
+        List<int> train = [], validation = [];
+        foreach (var (label, items) in byClass)
+        {
+            int[] order = Permutation(items.Count, SeedMixer.Create(seed, label, items.Count));
+            int first = (int)Math.Round(items.Count * trainFraction, MidpointRounding.AwayFromZero);
+            first = items.Count < 2 ? items.Count : Math.Clamp(first, 1, items.Count - 1);
+            train.AddRange(order[..first].Select(k => items[k]));
+            validation.AddRange(order[first..].Select(k => items[k]));
+        }
+        if (validation.Count == 0)
+            throw new ArgumentOutOfRangeException(nameof(trainFraction), trainFraction,
+                $"Splitting {dataset.Count} items at {trainFraction} leaves the validation part empty (every class has fewer than 2 items).");
+        return (new DatasetSubset(dataset, Shuffle(train, seed, 1)), new DatasetSubset(dataset, Shuffle(validation, seed, 2)));
+    }
+
+    private static int[] Shuffle(List<int> items, long seed, long stream) =>
+        [.. Permutation(items.Count, SeedMixer.Create(seed, -stream, items.Count)).Select(k => items[k])];
+
     /// <summary>The items <paramref name="indices"/> of <paramref name="dataset"/>, in that order.</summary>
     public static DatasetSubset Subset(this IImageDataset dataset, IEnumerable<int> indices) => new(dataset, indices);
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 namespace FineTune.Vision.Models;
 
 /// <summary>
@@ -28,9 +29,11 @@ public sealed record BeitConfig : ModelConfig
     public double HeadInitScale { get; init; } = 0.001;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string Family => "beit";
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override IReadOnlyList<string> OverrideKeys =>
         [.. base.OverrideKeys, "depth", "num_heads", "global_pool", "init_values", "use_abs_pos_emb", "use_rel_pos_bias", "head_init_scale"];
 

@@ -70,7 +70,7 @@ public sealed class Cait : VisionModel
     }
 
     /// <inheritdoc />
-    public override void ResetClassifier(int numClasses)
+    protected override void ResetClassifierCore(int numClasses)
     {
         head = ReplaceClassifier(nameof(head), head, numClasses);
         this.numClasses = numClasses;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 namespace FineTune.Vision.Models;
 
 /// <summary>
@@ -25,9 +26,11 @@ public sealed record CaitConfig : ModelConfig
     public double MlpRatioTokenOnly { get; init; } = 4.0;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string Family => "cait";
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override IReadOnlyList<string> OverrideKeys =>
         [.. base.OverrideKeys, "depth", "num_heads", "global_pool", "init_values", "depth_token_only", "mlp_ratio_token_only"];
 

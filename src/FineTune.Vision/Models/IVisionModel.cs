@@ -34,8 +34,19 @@ public interface IVisionModel : IDisposable
     /// <summary>Pooling, optional norm, dropout and classifier; with <paramref name="preLogits"/> the pooled features (B, NumFeatures).</summary>
     Tensor ForwardHead(Tensor features, bool preLogits = false);
 
-    /// <summary>Replaces the classifier with a freshly initialised one for <paramref name="numClasses"/> outputs (0 removes it).</summary>
+    /// <summary>
+    /// Replaces the classifier with a freshly initialised one for <paramref name="numClasses"/> outputs (0 removes it), drawn
+    /// from torch's global generator; clears <see cref="ClassNames"/>.
+    /// </summary>
     void ResetClassifier(int numClasses);
+
+    /// <summary>
+    /// The label of each classifier output (output <c>k</c> is <c>ClassNames[k]</c>), or <see langword="null"/> when unknown.
+    /// Saved with the model (<c>model.Save</c>) and restored by <c>VisionModels.Load</c>; the Trainer sets it from the training
+    /// dataset when it is null. Setting a list whose count differs from <see cref="NumClasses"/> throws
+    /// <see cref="ArgumentException"/>; <see cref="ResetClassifier"/> clears it.
+    /// </summary>
+    IReadOnlyList<string>? ClassNames { get; set; }
 
     /// <summary>Names of parameters timm excludes from weight decay (position embeddings, tokens, relative position tables).</summary>
     IReadOnlySet<string> NoWeightDecay { get; }

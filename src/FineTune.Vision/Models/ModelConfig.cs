@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace FineTune.Vision.Models;
 
@@ -46,9 +47,11 @@ public abstract record ModelConfig
     public double DropPathRate { get; init; }
 
     /// <summary>The family name, for messages (<c>vit</c>, <c>beit</c>, <c>swin</c>, <c>cait</c>).</summary>
+    [JsonIgnore]
     public abstract string Family { get; }
 
     /// <summary>The timm kwarg names <see cref="WithOverrides"/> accepts for this family.</summary>
+    [JsonIgnore]
     public virtual IReadOnlyList<string> OverrideKeys =>
     [
         "num_classes", "img_size", "patch_size", "in_chans", "embed_dim", "mlp_ratio", "qkv_bias", "drop_rate",

@@ -1,11 +1,9 @@
-using static TorchSharp.torch;
-
 namespace FineTune.Vision.Models;
 
 /// <summary>
 /// Named model configurations with timm's names (<c>arch</c> or <c>arch.tag</c>), from explicit static tables
-/// (no reflection, no registration side effects). Create models with timm-style overrides:
-/// <code>ModelRegistry.Create("vit_base_patch16_384", new Dictionary&lt;string, string&gt; { ["num_classes"] = "200", ["drop_path_rate"] = "0.1" });</code>
+/// (no reflection, no registration side effects): names, entries, architecture and pretrained configurations. Create
+/// models with <c>VisionModels.Create</c> (Weights layer), which also loads pretrained weights.
 /// </summary>
 public static class ModelRegistry
 {
@@ -17,8 +15,14 @@ public static class ModelRegistry
     /// <summary>Every <c>arch.tag</c>, sorted.</summary>
     public static IReadOnlyList<string> PretrainedNames => [.. Tables.Value.ByFull.Keys.Order(StringComparer.Ordinal)];
 
+    /// <summary>The model families the registry holds (timm's file names): vit, deit, beit, swin, cait.</summary>
+    public static IReadOnlyList<string> Families { get; } = ["vit", "deit", "beit", "swin", "cait"];
+
     /// <summary>The entry for <paramref name="name"/> (<c>arch</c> → its default tag, or <c>arch.tag</c>).</summary>
-    /// <exception cref="KeyNotFoundException">Unknown name; the message lists the three closest names.</exception>
+    /// <exception cref="ArgumentException">
+    /// Unknown name: the message lists the three nearest names of the same family, or says that the family is not
+    /// supported and lists the supported ones; an unknown tag lists the architecture's tags.
+    /// </exception>
     public static ModelEntry Get(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -28,10 +32,20 @@ public static class ModelRegistry
         if (dot > 0 && byArch.TryGetValue(name[..dot], out var arch))
         {
             var tags = byFull.Values.Where(v => v.Architecture == arch.Architecture).Select(v => v.Tag);
-            throw new KeyNotFoundException($"Unknown tag '{name[(dot + 1)..]}' for model '{arch.Architecture}'; known tags: {string.Join(", ", tags)}.");
+            throw new ArgumentException($"Unknown tag '{name[(dot + 1)..]}' for model '{arch.Architecture}'; known tags: {string.Join(", ", tags)}.", nameof(name));
         }
-        var nearest = NameDistance.Nearest(name, byArch.Keys, 3);
-        throw new KeyNotFoundException($"Unknown model '{name}'. Did you mean: {string.Join(", ", nearest)}? ({byArch.Count} models in {nameof(ModelRegistry)}.{nameof(Names)})");
+        string bare = dot > 0 ? name[..dot] : name;
+        string? family = NameDistance.Family(bare, Families);
+        if (family is null)
+        {
+            throw new ArgumentException(
+                $"Unknown model '{name}': the '{NameDistance.FirstToken(bare)}' family is not supported. FineTune.Vision has vision transformers only, "
+                + $"families {string.Join(", ", Families)} (e.g. {string.Join(", ", Families.Select(f => byArch.Keys.Where(k => k.StartsWith(f + "_", StringComparison.Ordinal)).Order(StringComparer.Ordinal).First()))}); "
+                + $"see {nameof(ModelRegistry)}.{nameof(Names)} for all {byArch.Count}.", nameof(name));
+        }
+        var nearest = NameDistance.Nearest(bare, byArch.Keys.Where(k => k.StartsWith(family + "_", StringComparison.Ordinal)), 3);
+        throw new ArgumentException(
+            $"Unknown model '{name}'. Did you mean: {string.Join(", ", nearest)}? ({byArch.Count} models in {nameof(ModelRegistry)}.{nameof(Names)})", nameof(name));
     }
 
     /// <summary>The architecture configuration of <paramref name="name"/>.</summary>
@@ -39,25 +53,6 @@ public static class ModelRegistry
 
     /// <summary>The pretrained/data configuration of <paramref name="name"/>.</summary>
     public static PretrainedConfig GetPretrainedConfig(string name) => Get(name).Pretrained;
-
-    /// <summary>Creates <paramref name="name"/> with timm kwarg overrides (<c>num_classes</c>, <c>img_size</c>, <c>depths</c> as "2,2,6", ...).</summary>
-    public static VisionModel Create(string name, IReadOnlyDictionary<string, string>? overrides = null, Device? device = null)
-    {
-        var entry = Get(name);
-        var config = overrides is { Count: > 0 } ? entry.Config.WithOverrides(overrides) : entry.Config;
-        return entry.Create(config, device);
-    }
-
-    /// <summary>Creates <paramref name="name"/> with the configuration changed by <paramref name="configure"/> (e.g. <c>c =&gt; c with { NumClasses = 10 }</c>).</summary>
-    public static VisionModel Create(string name, Func<ModelConfig, ModelConfig> configure, Device? device = null)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        var entry = Get(name);
-        var config = configure(entry.Config) ?? throw new InvalidOperationException($"The configure function returned null for '{name}'.");
-        if (config.GetType() != entry.Config.GetType())
-            throw new ArgumentException($"'{name}' needs a {entry.Config.GetType().Name}; the configure function returned a {config.GetType().Name}.", nameof(configure));
-        return entry.Create(config, device);
-    }
 
     private static (Dictionary<string, ModelEntry>, Dictionary<string, ModelEntry>) Build()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 namespace FineTune.Vision.Models;
 
 /// <summary>
@@ -27,12 +28,15 @@ public sealed record SwinConfig : ModelConfig
     public GlobalPool GlobalPool { get; init; } = GlobalPool.Avg;
 
     /// <summary>Width of the last stage: <c>embed_dim * 2^(stages - 1)</c>.</summary>
+    [JsonIgnore]
     public int NumFeatures => EmbedDim << (Depths.Count - 1);
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string Family => "swin";
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override IReadOnlyList<string> OverrideKeys => [.. base.OverrideKeys, "depths", "num_heads", "window_size", "global_pool"];
 
     /// <inheritdoc />

@@ -62,7 +62,7 @@ public sealed class SwinTransformer : VisionModel
     public override Tensor ForwardHead(Tensor features, bool preLogits = false) => head.Forward(features, preLogits);
 
     /// <inheritdoc />
-    public override void ResetClassifier(int numClasses)
+    protected override void ResetClassifierCore(int numClasses)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(numClasses);
         head.Reset(numClasses, ParameterDevice);

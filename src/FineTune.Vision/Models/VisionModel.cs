@@ -10,6 +10,8 @@ namespace FineTune.Vision.Models;
 /// </summary>
 public abstract class VisionModel : nn.Module<Tensor, Tensor>, IVisionModel
 {
+    private IReadOnlyList<string>? _classNames;
+
     /// <summary>Group order of the classifier (always last).</summary>
     protected const int HeadOrder = int.MaxValue;
 
@@ -89,7 +91,29 @@ public abstract class VisionModel : nn.Module<Tensor, Tensor>, IVisionModel
     public abstract Tensor ForwardHead(Tensor features, bool preLogits = false);
 
     /// <inheritdoc />
-    public abstract void ResetClassifier(int numClasses);
+    public void ResetClassifier(int numClasses)
+    {
+        ResetClassifierCore(numClasses);
+        _classNames = null;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The list's count differs from <see cref="NumClasses"/>.</exception>
+    public IReadOnlyList<string>? ClassNames
+    {
+        get => _classNames;
+        set
+        {
+            if (value is not null && value.Count != NumClasses)
+                throw new ArgumentException(
+                    $"'{Name}' has {NumClasses} classifier outputs but {value.Count} class names were given; give one name per class " +
+                    $"(or ResetClassifier({value.Count}) first).", nameof(value));
+            _classNames = value is null ? null : [.. value];
+        }
+    }
+
+    /// <summary>Replaces the classifier (the family's part of <see cref="ResetClassifier"/>, which also clears <see cref="ClassNames"/>).</summary>
+    protected abstract void ResetClassifierCore(int numClasses);
 
     /// <summary>Whether timm excludes the named parameter from weight decay.</summary>
     protected abstract bool IsNoWeightDecay(string parameterName);

@@ -92,7 +92,7 @@ public class VisionTransformer : VisionModel
     }
 
     /// <inheritdoc />
-    public override void ResetClassifier(int numClasses)
+    protected override void ResetClassifierCore(int numClasses)
     {
         head = ReplaceClassifier(nameof(head), head, numClasses);
         this.numClasses = numClasses;

@@ -45,9 +45,9 @@ public sealed class VisionTransformerDistilled : VisionTransformer
     }
 
     /// <inheritdoc />
-    public override void ResetClassifier(int numClasses)
+    protected override void ResetClassifierCore(int numClasses)
     {
-        base.ResetClassifier(numClasses);
+        base.ResetClassifierCore(numClasses);
         head_dist = ReplaceClassifier(nameof(head_dist), head_dist, numClasses);
     }
 

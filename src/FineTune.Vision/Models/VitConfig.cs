@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 namespace FineTune.Vision.Models;
 
 /// <summary>
@@ -31,12 +32,15 @@ public sealed record VitConfig : ModelConfig
     public bool? FcNorm { get; init; }
 
     /// <summary>Whether the final norm sits after pooling (<c>fc_norm</c>) rather than after the blocks.</summary>
+    [JsonIgnore]
     public bool UseFcNorm => FcNorm ?? GlobalPool == GlobalPool.Avg;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string Family => "vit";
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override IReadOnlyList<string> OverrideKeys =>
         [.. base.OverrideKeys, "depth", "num_heads", "global_pool", "class_token", "reg_tokens", "no_embed_class", "init_values", "fc_norm"];
 

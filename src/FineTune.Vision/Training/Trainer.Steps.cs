@@ -60,9 +60,7 @@ public sealed partial class Trainer
 
     private UInt8BatchNormalizer CreateUInt8Normalizer()
     {
-        Normalization n = Options.UInt8Normalization ?? new Normalization(
-            ((float)_model.PretrainedConfig.Mean[0], (float)_model.PretrainedConfig.Mean[1], (float)_model.PretrainedConfig.Mean[2]),
-            ((float)_model.PretrainedConfig.Std[0], (float)_model.PretrainedConfig.Std[1], (float)_model.PretrainedConfig.Std[2]));
+        Normalization n = Options.UInt8Normalization ?? _model.PretrainedConfig.Normalization;
         return new UInt8BatchNormalizer([n.Mean.R, n.Mean.G, n.Mean.B], [n.Std.R, n.Std.G, n.Std.B], _device);
     }
 

@@ -2,7 +2,7 @@ using FineTune.Vision.Imaging;
 
 namespace FineTune.Vision.Transforms;
 
-/// <summary>Settings of the evaluation preset (<see cref="Presets.Eval"/>), after timm's <c>transforms_imagenet_eval</c>.</summary>
+/// <summary>Settings of the evaluation preset (<see cref="Presets.Eval(EvalPresetOptions?)"/>), after timm's <c>transforms_imagenet_eval</c>.</summary>
 public sealed class EvalPresetOptions
 {
     /// <summary>Output side in pixels (the model's input size).</summary>

@@ -31,9 +31,60 @@ public static class Presets
     }
 
     /// <summary>
+    /// The evaluation encoder for a model's data configuration (timm's <c>create_transform(**resolve_data_config(model), is_training=False)</c>):
+    /// resize the shorter side to floor(size / crop_pct) with the model's interpolation, centre-crop the model's input
+    /// size, ToTensor, Normalize with the model's mean/std.
+    /// </summary>
+    /// <param name="config">The model's data configuration, e.g. <c>model.PretrainedConfig</c>.</param>
+    public static SampleEncoder Eval(IDataConfig config) => Eval(EvalOptions(config));
+
+    /// <summary>The <see cref="EvalPresetOptions"/> of <paramref name="config"/> (size, crop pct, interpolation, normalisation).</summary>
+    public static EvalPresetOptions EvalOptions(IDataConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new EvalPresetOptions
+        {
+            Size = SizeOf(config), CropPct = config.CropPct, Interpolation = config.Interpolation, Normalization = config.Normalization,
+        };
+    }
+
+    /// <summary>
+    /// The training encoder for a model's data configuration (timm's <c>create_transform(..., is_training=True)</c>
+    /// without policies): RandomResizedCrop to the model's input size with its interpolation, flips and colour jitter
+    /// from <paramref name="overrides"/> (default <see cref="TrainPresetOptions"/>), ToTensor, Normalize with the model's
+    /// mean/std, then <paramref name="tensorTransforms"/>. Size, interpolation and normalisation come from
+    /// <paramref name="config"/>; everything else from <paramref name="overrides"/>.
+    /// </summary>
+    /// <param name="config">The model's data configuration, e.g. <c>model.PretrainedConfig</c>.</param>
+    /// <param name="overrides">Scale, ratio, flips and jitter; its size, interpolation and normalisation are replaced by the model's.</param>
+    /// <param name="tensorTransforms">Tensor stages after Normalize (e.g. random erasing).</param>
+    public static SampleEncoder Train(IDataConfig config, TrainPresetOptions? overrides = null, params ISampleTensorTransform[] tensorTransforms) =>
+        Train(TrainOptions(config, overrides), tensorTransforms);
+
+    /// <summary><paramref name="overrides"/> (default <see cref="TrainPresetOptions"/>) with the size, interpolation and normalisation of <paramref name="config"/>.</summary>
+    public static TrainPresetOptions TrainOptions(IDataConfig config, TrainPresetOptions? overrides = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var o = overrides ?? new TrainPresetOptions();
+        return new TrainPresetOptions
+        {
+            Size = SizeOf(config), Scale = o.Scale, Ratio = o.Ratio, Interpolation = config.Interpolation, HorizontalFlip = o.HorizontalFlip,
+            VerticalFlip = o.VerticalFlip, ColorJitter = o.ColorJitter, Normalization = config.Normalization,
+        };
+    }
+
+    private static int SizeOf(IDataConfig config)
+    {
+        var s = config.InputSize;
+        if (s is not { Count: 3 } || s[1] != s[2])
+            throw new ArgumentException($"The presets need a square (channels, height, width) input size; got [{string.Join(", ", s ?? [])}].", nameof(config));
+        return s[2];
+    }
+
+    /// <summary>
     /// A builder holding the training image transforms: RandomResizedCrop(Size, Scale, Ratio), horizontal and vertical
     /// flips with their probabilities, colour jitter when set. Add policies, then call
-    /// <see cref="ComposeBuilder.BuildEncoder"/> (or use <see cref="Train"/> when you add nothing).
+    /// <see cref="ComposeBuilder.BuildEncoder"/> (or use <see cref="Train(TrainPresetOptions?, ISampleTensorTransform[])"/> when you add nothing).
     /// </summary>
     public static ComposeBuilder TrainBuilder(TrainPresetOptions? options = null)
     {

@@ -13,7 +13,8 @@ internal sealed class TensorFitter(Dictionary<string, Tensor> target, WeightLoad
     {
         if (!target.TryGetValue(key, out var dest))
         {
-            (WeightLoader.IsRecomputed(key) ? report.IgnoredList : IsClassifier(key) ? report.ClassifierDroppedList : report.UnexpectedList).Add(key);
+            (WeightLoader.IsRecomputed(key) ? report.IgnoredList
+                : IsClassifier(key) && options.DropClassifierOnMismatch ? report.ClassifierDroppedList : report.UnexpectedList).Add(key);
             return null;
         }
         if (source.shape.SequenceEqual(dest.shape))
@@ -39,6 +40,11 @@ internal sealed class TensorFitter(Dictionary<string, Tensor> target, WeightLoad
     private Tensor? Adapt(string key, Tensor source, Tensor dest)
     {
         string leaf = key[(key.LastIndexOf('.') + 1)..];
+        if (options.FirstConv is { } conv && key == conv + ".weight" && source.ndim == 4 && dest.ndim == 4 && source.shape[1] == 3
+            && source.shape[0] == dest.shape[0] && source.shape[2] == dest.shape[2] && source.shape[3] == dest.shape[3])
+        {
+            return AdaptInputConv(key, source, dest.shape[1]);
+        }
         if (leaf == "pos_embed" && options.ResamplePositionEmbedding && source.ndim == 3 && dest.ndim == 3 && source.shape[2] == dest.shape[2])
         {
             return ResamplePosEmbed(key, source, dest);
@@ -88,6 +94,18 @@ internal sealed class TensorFitter(Dictionary<string, Tensor> target, WeightLoad
         return null;
     }
 
+    /// <summary>timm <c>adapt_input_conv</c>: RGB filters for <paramref name="inChans"/> input channels.</summary>
+    private Tensor AdaptInputConv(string key, Tensor source, long inChans)
+    {
+        using var scope = torch.NewDisposeScope();
+        var w = source.to(ScalarType.Float32);
+        var adapted = inChans == 1
+            ? w.sum([1], keepdim: true)
+            : w.repeat(1, (inChans + 2) / 3, 1, 1).narrow(1, 0, inChans).mul(3.0 / inChans);
+        report.ResampledList.Add(new TensorResize(key, source.shape, adapted.shape, $"first conv adapted from 3 to {inChans} input channels (timm adapt_input_conv)"));
+        return adapted.to(source.dtype).MoveToOuterDisposeScope();
+    }
+
     private int PrefixTokens()
     {
         int n = 0;
@@ -110,6 +128,9 @@ internal sealed class TensorFitter(Dictionary<string, Tensor> target, WeightLoad
         dest.copy_(source);
         report.LoadedList.Add(key);
     }
+
+    internal static bool IsClassifierKey(WeightLoadOptions options, string key) =>
+        options.ClassifierNames.Any(n => key == n + ".weight" || key == n + ".bias");
 
     private bool IsClassifier(string key) =>
         options.ClassifierNames.Any(n => key == n + ".weight" || key == n + ".bias");

@@ -5,8 +5,10 @@ namespace FineTune.Vision.Weights;
 
 /// <summary>
 /// Loads a checkpoint into any TorchSharp module by name (its parameters and persistent buffers): detects the
-/// format and naming, converts to timm names, resamples position embeddings and relative-position-bias tables,
-/// drops a classifier of another class count, checks every shape and copies under no_grad.
+/// format and naming, converts to timm names, strips a single wrapper prefix (<c>model.</c> of Lightning,
+/// <c>module.</c>, <c>backbone.</c>, ...) when the model has no such keys, checks every shape and copies under
+/// no_grad. Strict by default, like PyTorch's <c>load_state_dict</c>; <see cref="WeightLoadOptions.Pretrained"/> also
+/// resamples position embeddings and relative-position-bias tables and drops a classifier of another class count.
 /// </summary>
 public static class WeightLoader
 {
@@ -14,7 +16,10 @@ public static class WeightLoader
 
     /// <summary>Reads <paramref name="path"/> (safetensors or torch.save zip) and loads it into <paramref name="model"/>.</summary>
     /// <returns>What was loaded, missing, unexpected, dropped and resampled.</returns>
-    /// <exception cref="CheckpointMismatchException">A shape cannot be adapted, or strict mode found missing or unexpected keys.</exception>
+    /// <exception cref="CheckpointMismatchException">
+    /// A shape cannot be adapted, strict mode found missing or unexpected keys (LoRA adapter keys get their own message
+    /// with the fix), or no tensor matched at all.
+    /// </exception>
     /// <exception cref="WeightsFormatException">The file is malformed or unsafe.</exception>
     public static LoadReport LoadWeights(this nn.Module model, string path, WeightLoadOptions? options = null)
     {
@@ -35,9 +40,10 @@ public static class WeightLoader
         ArgumentNullException.ThrowIfNull(weights);
         options ??= new WeightLoadOptions();
         var report = new LoadReport { SourcePath = weights.SourcePath, Format = weights.Format, ContainerPath = weights.ContainerPath };
+        var target = model.state_dict();
+        StripCommonPrefix(weights, target.Keys);
         report.Layout = KeyMaps.ConvertToTimm(weights, options.Layout);
         report.NotesList.AddRange(weights.Notes);
-        var target = model.state_dict();
         var fitter = new TensorFitter(target, options, report);
         var errors = new List<string>();
         using (torch.no_grad())
@@ -52,26 +58,70 @@ public static class WeightLoader
         }
         var loaded = new HashSet<string>(report.LoadedList.Concat(report.ClassifierDroppedList), StringComparer.Ordinal);
         report.MissingList.AddRange(target.Keys.Where(k => !loaded.Contains(k) && !IsRecomputed(k)));
-        Validate(errors, options, report);
+        Validate(errors, options, report, weights.Count, target.Keys);
         return report;
     }
+
+    /// <summary>
+    /// Strips one prefix segment shared by every checkpoint key (<c>model.</c>, <c>module.</c>, <c>backbone.</c>,
+    /// <c>encoder.</c>, ...) when the model has no key under it and the stripped keys then match some model key.
+    /// </summary>
+    private static void StripCommonPrefix(StateDict weights, ICollection<string> modelKeys)
+    {
+        if (weights.Count == 0 || weights.Keys.Any(modelKeys.Contains)) return;
+        int dot = weights.Keys[0].IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0) return;
+        string prefix = weights.Keys[0][..(dot + 1)];
+        if (!weights.Keys.All(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.Length > prefix.Length)
+            || modelKeys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal))
+            || HuggingFaceModelPrefixes.Contains(prefix)
+            || !weights.Keys.Any(k => modelKeys.Contains(k[prefix.Length..]) || KeyMaps.Detect([k[prefix.Length..]]) != CheckpointLayout.Timm))
+        {
+            return;
+        }
+        foreach (string key in weights.Keys.ToList()) weights.Rename(key, key[prefix.Length..]);
+        weights.Notes.Add($"stripped the common '{prefix}' prefix from every key (a wrapper module's name, e.g. a Lightning or DataParallel checkpoint)");
+    }
+
+    private static readonly HashSet<string> HuggingFaceModelPrefixes = new(["vit.", "deit.", "beit.", "swin."], StringComparer.Ordinal);
 
     internal static bool IsRecomputed(string key) =>
         RecomputedBuffers.Any(b => key == b || key.EndsWith("." + b, StringComparison.Ordinal));
 
-    private static void Validate(List<string> errors, WeightLoadOptions options, LoadReport report)
+    private static void Validate(List<string> errors, WeightLoadOptions options, LoadReport report, int checkpointCount, ICollection<string> modelKeys)
     {
+        string source = report.SourcePath is null ? "" : $" ('{report.SourcePath}')";
+        var lora = report.UnexpectedList.Where(k => k.Contains(".lora_A.", StringComparison.Ordinal) || k.Contains(".lora_B.", StringComparison.Ordinal)).ToList();
+        if (lora.Count > 0 && options.Strict)
+        {
+            throw new CheckpointMismatchException(
+                $"The checkpoint{source} holds {lora.Count} LoRA adapter tensors that this plain model does not have: " +
+                $"{string.Join(", ", lora.Take(6))}{(lora.Count > 6 ? ", ..." : "")}. Merge the adapters (LoraAdapters.Merge) before saving, " +
+                "or load with model.Save/VisionModels.Load which stores merged weights, or apply Lora to the model first (Lora.Apply with the same options).", report);
+        }
         if (errors.Count > 0)
         {
             throw new CheckpointMismatchException(
-                $"{errors.Count} checkpoint tensors do not fit the model{(report.SourcePath is null ? "" : $" ('{report.SourcePath}')")}:\n  " +
+                $"{errors.Count} checkpoint tensors do not fit the model{source}:\n  " +
                 string.Join("\n  ", errors) + "\nCheck the model configuration (img_size, patch_size, embed_dim, depth, window_size, " +
-                "num_classes) against the checkpoint's.", report);
+                "num_classes) against the checkpoint's" +
+                (options.DropClassifierOnMismatch ? "." : ", or load it as pretrained weights (LoadPretrained, VisionModels.Create(name, pretrained: path)), which drops a classifier of another class count and resamples position tables."), report);
         }
-        if (options.Strict && !report.IsComplete)
+        if (checkpointCount > 0 && report.LoadedList.Count == 0)
         {
             throw new CheckpointMismatchException(
-                $"Strict loading failed: {report.MissingList.Count} missing, {report.UnexpectedList.Count} unexpected keys.\n{report}", report);
+                $"No tensor of the checkpoint{source} matches the model: checkpoint keys like {string.Join(", ", report.UnexpectedList.Concat(report.ClassifierDroppedList).Take(4))}; " +
+                $"model keys like {string.Join(", ", modelKeys.Take(4))}. It was made for another architecture, or its keys carry a prefix that is not a single wrapper name.", report);
+        }
+        var missing = options.DropClassifierOnMismatch
+            ? report.MissingList.Where(k => !TensorFitter.IsClassifierKey(options, k)).ToList()
+            : report.MissingList;
+        if (options.Strict && (missing.Count > 0 || report.UnexpectedList.Count > 0))
+        {
+            throw new CheckpointMismatchException(
+                $"Strict loading failed{source}: {missing.Count} missing, {report.UnexpectedList.Count} unexpected keys " +
+                "(depth, stages or optional parts differ from the checkpoint's; create the model with the checkpoint's configuration, " +
+                "or pass new WeightLoadOptions { Strict = false } to load what fits).\n" + report, report);
         }
     }
 }

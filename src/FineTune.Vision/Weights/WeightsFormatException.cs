@@ -2,9 +2,10 @@ namespace FineTune.Vision.Weights;
 
 /// <summary>
 /// A weights file is malformed, truncated, of an unsupported kind, or holds something the reader refuses.
-/// The message names the file and, where one is at fault, the tensor key.
+/// The message names the file and, where one is at fault, the tensor key. Derives from <see cref="IOException"/>
+/// (the BCL's <see cref="InvalidDataException"/> is sealed), so that callers catch every bad-file error by one BCL type.
 /// </summary>
-public class WeightsFormatException : Exception
+public class WeightsFormatException : IOException
 {
     /// <summary>Creates the exception for <paramref name="filePath"/> (and <paramref name="key"/> when one is at fault).</summary>
     /// <param name="filePath">The file being read or written.</param>

@@ -40,7 +40,7 @@ internal static class FineTuneFixtures
     public static VisionModel CreatePretrained(int headSeed = 0)
     {
         var (architecture, config) = Checkpoint.Value;
-        var model = ModelRegistry.Create(architecture, config).LoadPretrained(ShippedPath, new WeightLoadOptions { Strict = true });
+        var model = VisionModels.Create<ModelConfig>(architecture, c => c.WithOverrides(config)).LoadPretrained(ShippedPath, new WeightLoadOptions { Strict = true });
         TorchSharp.torch.manual_seed(headSeed);
         model.ResetClassifier(TargetClasses.Length);
         return model;

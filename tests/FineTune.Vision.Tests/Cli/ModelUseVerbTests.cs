@@ -120,7 +120,7 @@ public sealed class ModelUseVerbTests : IClassFixture<TinyTrainedWeights>, IDisp
         Assert.Contains("tinyimagenet-val", layout.Message);
 
         string[] otherHead = [.. ModelArgs("evaluate")[..^2].Select(a => a == "num_classes=3" ? "num_classes=5" : a), "--weights", _weights.WeightsPath, "--data", Mini, "--layout", "tinyimagenet-val"];
-        var head = Assert.Throws<InvalidDataException>(() => EvaluateVerb.Run(CommandLine.Parse(otherHead), TextWriter.Null));
+        var head = Assert.ThrowsAny<IOException>(() => EvaluateVerb.Run(CommandLine.Parse(otherHead), TextWriter.Null));
         Assert.Contains("num_classes", head.Message);
 
         var images = Assert.Throws<UsageException>(() => PredictVerb.Run(CommandLine.Parse(ModelArgs("predict")), TextWriter.Null));

@@ -48,12 +48,12 @@ public sealed class TinyTrainedWeights : IDisposable
     }
 
     /// <summary>The preprocessing the verbs use: the pretrained configuration's eval preset.</summary>
-    public static SampleEncoder EvalEncoder(VisionModel model) => Presets.Eval(ModelSetup.EvalOptions(model.PretrainedConfig));
+    public static SampleEncoder EvalEncoder(VisionModel model) => Presets.Eval(model.PretrainedConfig);
 
     private static VisionModel Create()
     {
         TorchSharp.torch.manual_seed(5);
-        return ModelRegistry.Create("vit_tiny_patch16_224", CommandLine.Parse(["x", .. Model]).KeyValues());
+        return VisionModels.Create<ModelConfig>("vit_tiny_patch16_224", c => c.WithOverrides(CommandLine.Parse(["x", .. Model]).KeyValues()));
     }
 
     /// <summary>Deletes the folder.</summary>

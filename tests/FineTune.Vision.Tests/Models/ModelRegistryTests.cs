@@ -1,6 +1,7 @@
 using FineTune.Vision.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using FineTune.Vision.Weights;
 
 namespace FineTune.Vision.Tests.Models;
 
@@ -12,7 +13,7 @@ public sealed class ModelRegistryTests
     [Fact]
     public void Unknown_name_lists_three_nearest()
     {
-        var e = Assert.Throws<KeyNotFoundException>(() => ModelRegistry.Get("vit_base_patch16_386"));
+        var e = Assert.Throws<ArgumentException>(() => ModelRegistry.Get("vit_base_patch16_386"));
         Assert.Contains("'vit_base_patch16_386'", e.Message);
         Assert.Contains("vit_base_patch16_384", e.Message);
         Assert.Equal(3, e.Message.Split("Did you mean: ")[1].Split('?')[0].Split(", ").Length);
@@ -23,7 +24,7 @@ public sealed class ModelRegistryTests
     {
         Assert.Equal("augreg2_in21k_ft_in1k", ModelRegistry.Get("vit_base_patch16_224").Tag);
         Assert.Equal("augreg_in21k_ft_in1k", ModelRegistry.Get("vit_base_patch16_224.augreg_in21k_ft_in1k").Tag);
-        var e = Assert.Throws<KeyNotFoundException>(() => ModelRegistry.Get("vit_base_patch16_224.nope"));
+        var e = Assert.Throws<ArgumentException>(() => ModelRegistry.Get("vit_base_patch16_224.nope"));
         Assert.Contains("augreg2_in21k_ft_in1k", e.Message);
         Assert.Contains("swin_tiny_patch4_window7_224.ms_in1k", ModelRegistry.PretrainedNames);
     }
@@ -35,7 +36,7 @@ public sealed class ModelRegistryTests
         Assert.Equal([3, 384, 384], vit.InputSize);
         Assert.Equal(1.0, vit.CropPct);
         Assert.Equal([0.5, 0.5, 0.5], vit.Mean);
-        Assert.Equal("bicubic", vit.Interpolation);
+        Assert.Equal(FineTune.Vision.Imaging.Interpolation.Bicubic, vit.Interpolation);
         Assert.Equal(["head", "head_dist"], ModelRegistry.GetPretrainedConfig("deit_base_distilled_patch16_224").Classifier);
         Assert.Equal(["head.fc"], ModelRegistry.GetPretrainedConfig("swin_large_patch4_window12_384").Classifier);
         Assert.Equal(0.9, ModelRegistry.GetPretrainedConfig("swin_tiny_patch4_window7_224").CropPct);
@@ -50,14 +51,14 @@ public sealed class ModelRegistryTests
             ["num_classes"] = "200", ["img_size"] = "64", ["depths"] = "2,2,6", ["num_heads"] = "(3,6,12)", ["window_size"] = "4",
             ["drop_path_rate"] = "0.2",
         };
-        using var model = ModelRegistry.Create("swin_tiny_patch4_window7_224", overrides, Meta);
+        using var model = VisionModels.Create<ModelConfig>("swin_tiny_patch4_window7_224", c => c.WithOverrides(overrides), device: Meta);
         var c = Assert.IsType<SwinConfig>(model.Config);
         Assert.Equal([2, 2, 6], c.Depths);
         Assert.Equal([3, 6, 12], c.NumHeads);
         Assert.Equal((64, 4, 0.2, 200), (c.ImgSize, c.WindowSize, c.DropPathRate, model.NumClasses));
         Assert.Equal([3, 64, 64], model.PretrainedConfig.InputSize);
         Assert.Equal("swin_tiny_patch4_window7_224", model.Name);
-        using var vit = ModelRegistry.Create("vit_tiny_patch16_224", new Dictionary<string, string> { ["init_values"] = "1e-5", ["global_pool"] = "avg" }, Meta);
+        using var vit = VisionModels.Create<ModelConfig>("vit_tiny_patch16_224", c => c.WithOverrides(new Dictionary<string, string> { ["init_values"] = "1e-5", ["global_pool"] = "avg" }), device: Meta);
         Assert.Equal(1e-5, ((VitConfig)vit.Config).InitValues);
         Assert.Contains("fc_norm.weight", vit.state_dict().Keys);
     }
@@ -65,19 +66,19 @@ public sealed class ModelRegistryTests
     [Fact]
     public void Bad_overrides_name_key_value_and_accepted_keys()
     {
-        var unknown = Assert.Throws<ArgumentException>(() => ModelRegistry.Create("cait_s24_224", new Dictionary<string, string> { ["window_size"] = "7" }, Meta));
+        var unknown = Assert.Throws<ArgumentException>(() => VisionModels.Create<ModelConfig>("cait_s24_224", c => c.WithOverrides(new Dictionary<string, string> { ["window_size"] = "7" }), device: Meta));
         Assert.Contains("window_size", unknown.Message);
         Assert.Contains("depth_token_only", unknown.Message);
-        var bad = Assert.Throws<ArgumentException>(() => ModelRegistry.Create("vit_tiny_patch16_224", new Dictionary<string, string> { ["depth"] = "two" }, Meta));
+        var bad = Assert.Throws<ArgumentException>(() => VisionModels.Create<ModelConfig>("vit_tiny_patch16_224", c => c.WithOverrides(new Dictionary<string, string> { ["depth"] = "two" }), device: Meta));
         Assert.Contains("depth=two", bad.Message);
-        var invalid = Assert.Throws<ArgumentException>(() => ModelRegistry.Create("vit_tiny_patch16_224", new Dictionary<string, string> { ["img_size"] = "100" }, Meta));
+        var invalid = Assert.Throws<ArgumentException>(() => VisionModels.Create<ModelConfig>("vit_tiny_patch16_224", c => c.WithOverrides(new Dictionary<string, string> { ["img_size"] = "100" }), device: Meta));
         Assert.Contains("img_size 100 is not a multiple of patch_size 16", invalid.Message);
     }
 
     [Fact]
     public void Configure_function_and_layer_groups()
     {
-        using var model = ModelRegistry.Create("deit_tiny_distilled_patch16_224", c => c with { NumClasses = 10, DropPathRate = 0.1 }, Meta);
+        using var model = VisionModels.Create("deit_tiny_distilled_patch16_224", numClasses: 10, dropPathRate: 0.1, device: Meta);
         Assert.IsType<VisionTransformerDistilled>(model);
         Assert.Equal(10, model.NumClasses);
         var groups = model.LayerGroups;
@@ -91,7 +92,7 @@ public sealed class ModelRegistryTests
     [Fact]
     public void Swin_groups_put_downsample_with_the_stage_first_block_and_no_decay_on_tables()
     {
-        using var model = ModelRegistry.Create("swin_tiny_patch4_window7_224", device: Meta);
+        using var model = VisionModels.Create("swin_tiny_patch4_window7_224", device: Meta);
         var groups = model.LayerGroups;
         Assert.Equal(1 + 12 + 2, groups.Count);
         var stage1First = groups.Single(g => g.Name == "layers.1.blocks.0");

@@ -1,6 +1,7 @@
 using FineTune.Vision.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using FineTune.Vision.Weights;
 
 namespace FineTune.Vision.Tests.Models;
 
@@ -51,7 +52,7 @@ public sealed class ParameterCountTests
     [MemberData(nameof(Names))]
     public void Count_at_1000_classes_equals_timm(string name)
     {
-        using var model = ModelRegistry.Create(name, device: new Device(DeviceType.META));
+        using var model = VisionModels.Create(name, device: new Device(DeviceType.META));
         Assert.Equal(DeviceType.META, model.parameters().First().device_type);
         Assert.Equal(Expected[name], model.parameters().Sum(p => p.numel()));
         Assert.Equal(1000, model.NumClasses);

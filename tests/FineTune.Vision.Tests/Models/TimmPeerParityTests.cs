@@ -56,7 +56,7 @@ public sealed class TimmPeerParityTests
     public void State_dict_keys_and_shapes_equal_the_timm_peers(string caseName)
     {
         var c = Cases.Value[caseName];
-        using var model = ModelRegistry.Create(c.Model, c.Overrides);
+        using var model = VisionModels.Create<ModelConfig>(c.Model, cfg => cfg.WithOverrides(c.Overrides));
         AssertSameKeysAndShapes(c.Weights, model, caseName);
     }
 
@@ -64,7 +64,7 @@ public sealed class TimmPeerParityTests
     public void Init_values_zero_adds_no_layer_scale_as_in_timm()
     {
         var c = Cases.Value["vit_token"];
-        using var model = ModelRegistry.Create(c.Model, new Dictionary<string, string>(c.Overrides) { ["init_values"] = "0" });
+        using var model = VisionModels.Create<ModelConfig>(c.Model, cfg => cfg.WithOverrides(new Dictionary<string, string>(c.Overrides) { ["init_values"] = "0" }));
         AssertSameKeysAndShapes(c.Weights, model, "vit_token with init_values=0");
     }
 
@@ -95,7 +95,7 @@ public sealed class TimmPeerParityTests
 
     private static VisionModel LoadStrict(ParityCase c, out LoadReport report)
     {
-        var model = ModelRegistry.Create(c.Model, c.Overrides);
+        var model = VisionModels.Create<ModelConfig>(c.Model, cfg => cfg.WithOverrides(c.Overrides));
         try
         {
             report = model.LoadWeights(Path.Combine(Dir, c.Weights), new WeightLoadOptions { Strict = true });

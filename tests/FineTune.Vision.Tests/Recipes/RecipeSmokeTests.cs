@@ -57,8 +57,7 @@ public sealed class RecipeSmokeTests(SmokeDataFixture data) : IClassFixture<Smok
         Assert.Equal("file,true_wnid,predicted_wnid,predicted_name,probability", rows[0]);
         Assert.Equal(TinyImageNet.Open(data.Root).Validation.Count, rows.Length - 1);
         Assert.InRange(result.Metrics["test_top1"], 0, 1);
-        using var fresh = ModelRegistry.Create(BeitLoraRecipe.Architecture,
-            new Dictionary<string, string>(RecipeModels.SmokeOverrides(BeitLoraRecipe.Architecture)) { ["num_classes"] = "6" });
+        using var fresh = VisionModels.Create<ModelConfig>(BeitLoraRecipe.Architecture, c => c.WithOverrides(new Dictionary<string, string>(RecipeModels.SmokeOverrides(BeitLoraRecipe.Architecture)) { ["num_classes"] = "6" }));
         var adapters = Lora.LoadAdapters(fresh, Path.Combine(_out, "lora-adapters.safetensors"));
         Assert.Equal(2, adapters.Adapters.Count);
     }

@@ -31,7 +31,7 @@ public sealed class PretrainedCheckpointTests
         using var threads = TrainingFixtures.SingleThread();
         var checkpoint = PretrainedCheckpoint.Read(PretrainedCheckpoint.DefaultPath(Repo));
         LoadReport? report = null;
-        using var model = ModelRegistry.Create(checkpoint.Architecture, checkpoint.Config)
+        using var model = VisionModels.Create<ModelConfig>(checkpoint.Architecture, c => c.WithOverrides(checkpoint.Config))
             .LoadPretrained(checkpoint.Path, new WeightLoadOptions { Strict = true, DropClassifierOnMismatch = false }, r => report = r);
 
         Assert.NotNull(report);

@@ -42,8 +42,9 @@ public sealed class PeerParityTests
     public void A_new_class_count_drops_the_classifier_and_keeps_the_backbone()
     {
         var overrides = new Dictionary<string, string>(TinyVit) { ["num_classes"] = "3" };
-        using var model = ModelRegistry.Create("vit_base_patch16_224", overrides);
-        var report = model.LoadWeights(WeightsFixtures.PathOf("vit_tv.pth"), new WeightLoadOptions { Strict = true });
+        using var model = VisionModels.Create<ModelConfig>("vit_base_patch16_224", c => c.WithOverrides(overrides));
+        Assert.Throws<CheckpointMismatchException>(() => model.LoadWeights(WeightsFixtures.PathOf("vit_tv.pth")));
+        var report = model.LoadWeights(WeightsFixtures.PathOf("vit_tv.pth"), VisionModelWeights.PretrainedOptions(model));
         Assert.Equal(new[] { "head.weight", "head.bias" }, report.ClassifierDropped);
         Assert.Empty(report.Missing);
         model.eval();
@@ -58,8 +59,8 @@ public sealed class PeerParityTests
     {
         var overrides = new Dictionary<string, string>(TinyVit) { ["img_size"] = "48" };
         LoadReport? report = null;
-        using var model = ModelRegistry.Create("vit_base_patch16_224", overrides)
-            .LoadPretrained(WeightsFixtures.PathOf("vit_timm.safetensors"), new WeightLoadOptions { Strict = true }, r => report = r);
+        using var model = VisionModels.Create<ModelConfig>("vit_base_patch16_224", c => c.WithOverrides(overrides))
+            .LoadPretrained(WeightsFixtures.PathOf("vit_timm.safetensors"), onReport: r => report = r);
         var resized = Assert.Single(report!.Resampled);
         Assert.Equal(new long[] { 1, 1 + 36, 32 }, resized.To);
         Assert.Contains("grid 4x4 -> 6x6", resized.Method);
@@ -71,7 +72,7 @@ public sealed class PeerParityTests
 
     private static void AssertLogits(string name, Dictionary<string, string> overrides, string file, string ioFile, CheckpointLayout layout)
     {
-        using var model = ModelRegistry.Create(name, overrides);
+        using var model = VisionModels.Create<ModelConfig>(name, c => c.WithOverrides(overrides));
         var report = model.LoadWeights(WeightsFixtures.PathOf(file), new WeightLoadOptions { Strict = true });
         Assert.Equal(layout, report.Layout);
         Assert.True(report.IsComplete, report.ToString());

@@ -53,7 +53,8 @@ public sealed class WeightLoaderTests
         using var model = new TimmNamed(grid: 3, classes: 3);
         using var sd = Checkpoint(grid: 4, classes: 5);
         using var headBefore = model.Head.clone();
-        var report = model.LoadWeights(sd);
+        Assert.Throws<CheckpointMismatchException>(() => model.LoadWeights(sd));   // strict by default: pos_embed and head differ
+        var report = model.LoadWeights(sd, WeightLoadOptions.Pretrained);
 
         Assert.Equal(CheckpointLayout.Timm, report.Layout);
         Assert.Equal(new[] { "head.weight", "head.bias" }, report.ClassifierDropped);
@@ -80,8 +81,9 @@ public sealed class WeightLoaderTests
 
         using var m2 = new TimmNamed(grid: 3, classes: 3);
         using var sd2 = Checkpoint(grid: 3, classes: 5);
-        var e2 = Assert.Throws<CheckpointMismatchException>(() => m2.LoadWeights(sd2, new WeightLoadOptions { DropClassifierOnMismatch = false }));
+        var e2 = Assert.Throws<CheckpointMismatchException>(() => m2.LoadWeights(sd2));
         Assert.Contains("'head.weight': checkpoint shape [5, 8], model shape [3, 8]", e2.Message);
+        Assert.Contains("load it as pretrained weights", e2.Message);
     }
 
     [Fact]
@@ -92,16 +94,54 @@ public sealed class WeightLoaderTests
         sd.Remove("norm.bias");
         sd.Add("blocks.0.attn.relative_position_index", torch.zeros(4, dtype: int64));
         sd.Add("extra.weight", torch.zeros(2));
-        var report = model.LoadWeights(sd);
+        var report = model.LoadWeights(sd, new WeightLoadOptions { Strict = false });
         Assert.Equal(new[] { "norm.bias" }, report.Missing);
         Assert.Equal(new[] { "extra.weight" }, report.Unexpected);
         Assert.Equal(new[] { "blocks.0.attn.relative_position_index" }, report.Ignored);
         Assert.False(report.IsComplete);
 
-        var e = Assert.Throws<CheckpointMismatchException>(() => model.LoadWeights(sd, new WeightLoadOptions { Strict = true }));
+        var e = Assert.Throws<CheckpointMismatchException>(() => model.LoadWeights(sd));
+        Assert.IsAssignableFrom<IOException>(e);
         Assert.Contains("1 missing, 1 unexpected", e.Message);
         Assert.Contains("norm.bias", e.Message);
         Assert.NotNull(e.Report);
+        var pretrained = Assert.Throws<CheckpointMismatchException>(() => model.LoadWeights(sd, WeightLoadOptions.Pretrained));
+        Assert.Contains("norm.bias", pretrained.Message);   // pretrained mode is lenient only about classifier and position tables
+    }
+
+    [Theory]
+    [InlineData("model.")]
+    [InlineData("module.")]
+    [InlineData("backbone.")]
+    [InlineData("encoder.")]
+    [InlineData("_orig_mod.")]
+    public void A_single_common_prefix_is_stripped_when_it_makes_the_keys_match(string prefix)
+    {
+        using var model = new TimmNamed(grid: 3, classes: 5);
+        using var sd = Checkpoint(grid: 3, classes: 5);
+        foreach (string key in sd.Keys.ToList()) sd.Rename(key, prefix + key);
+        var report = model.LoadWeights(sd);
+        Assert.True(report.IsComplete, report.ToString());
+        Assert.Contains(report.Notes, n => n.Contains($"'{prefix}'"));
+    }
+
+    [Fact]
+    public void Lora_adapter_keys_and_unrelated_checkpoints_get_errors_with_the_fix()
+    {
+        using var model = new TimmNamed(grid: 3, classes: 5);
+        using var sd = Checkpoint(grid: 3, classes: 5);
+        sd.Add("blocks.0.attn.lora_A.weight", torch.zeros(2, 8));
+        sd.Add("blocks.0.attn.lora_B.weight", torch.zeros(24, 2));
+        var e = Assert.Throws<CheckpointMismatchException>(() => model.LoadWeights(sd));
+        Assert.Contains("blocks.0.attn.lora_A.weight", e.Message);
+        Assert.Contains("LoraAdapters.Merge", e.Message);
+        Assert.Contains("VisionModels.Load", e.Message);
+
+        using var other = new StateDict();
+        other.Add("features.0.weight", torch.zeros(3));
+        other.Add("classifier.weight", torch.zeros(3));
+        var none = Assert.Throws<CheckpointMismatchException>(() => model.LoadWeights(other, new WeightLoadOptions { Strict = false }));
+        Assert.Contains("No tensor of the checkpoint", none.Message);
     }
 
     [Fact]

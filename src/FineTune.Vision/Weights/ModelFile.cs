@@ -1,0 +1,66 @@
+using FineTune.Vision.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FineTune.Vision.Weights;
+
+/// <summary>
+/// One file per model: <see cref="Save"/> writes a safetensors file whose tensors are the model's state dict under timm's
+/// keys and whose <c>__metadata__</c> holds everything <see cref="VisionModels.Load"/> needs to rebuild it — a format
+/// marker and version, the architecture name, the full configuration as JSON (timm kwarg names in snake case), the class
+/// names, the pretrained/data configuration (preprocessing) and the adapter state. Any safetensors reader (Python's
+/// <c>safetensors</c>, timm) can read the tensors.
+/// <para>
+/// LoRA: a model with adapters is saved with the MERGED weights under the base keys (<c>W + scaling·B·A</c> computed
+/// for the file; the live model and its adapters are not changed), no <c>lora_A</c>/<c>lora_B</c> tensors, and the
+/// metadata records <c>adapters</c> = <c>lora: merged (r, alpha, modules)</c>. The reloaded model is a plain model with
+/// the same outputs; to keep training the adapters, save them with <c>LoraAdapters.Save</c> as well.
+/// </para>
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> (atomically: the old file survives a crash).</summary>
+    /// <exception cref="ArgumentException">The model's name is not a registry architecture.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The model's parameters are not those of its registry architecture (e.g. a custom head wraps it): save its
+    /// <c>state_dict()</c> with <see cref="SafeTensors.Save(string, IEnumerable{KeyValuePair{string, Tensor}}, IReadOnlyDictionary{string, string}?)"/> instead.
+    /// </exception>
+    public static void Save(this VisionModel model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var entry = ModelRegistry.Get(model.Name);
+        var adapters = model.named_modules()
+            .Select(m => (Key: m.name + ".weight", Adapter: MergeableAdapters.Of(m.module)))
+            .Where(m => m.Adapter is not null)
+            .ToDictionary(m => m.Key, m => m.Adapter!, StringComparer.Ordinal);
+        using var scope = NewDisposeScope();
+        var tensors = new List<KeyValuePair<string, Tensor>>();
+        using (no_grad())
+        {
+            foreach (var (key, tensor) in model.state_dict())
+            {
+                if (IsAdapterKey(key)) continue;
+                var value = adapters.TryGetValue(key, out var a) && !a.IsMerged ? tensor.detach() + a.DeltaWeight() : tensor.detach();
+                tensors.Add(new(key, value));
+            }
+        }
+        CheckArchitecture(model, entry, tensors.Select(t => t.Key));
+        SafeTensors.Save(path, tensors, ModelFileMetadata.From(model, adapters));
+    }
+
+    internal static bool IsAdapterKey(string key) =>
+        key.Contains(".lora_A.", StringComparison.Ordinal) || key.Contains(".lora_B.", StringComparison.Ordinal);
+
+    private static void CheckArchitecture(VisionModel model, ModelEntry entry, IEnumerable<string> keys)
+    {
+        using var reference = entry.Create(model.Config, new Device(DeviceType.META));
+        var expected = reference.state_dict().Keys.ToHashSet(StringComparer.Ordinal);
+        var actual = keys.ToHashSet(StringComparer.Ordinal);
+        if (expected.SetEquals(actual)) return;
+        throw new InvalidOperationException(
+            $"'{model.Name}' cannot be saved as a model file: its tensors are not those of the registry architecture with its configuration " +
+            $"(e.g. {string.Join(", ", actual.Except(expected).Concat(expected.Except(actual)).Take(4))}); a custom head or other surgery changes them. " +
+            "Save its state_dict() with SafeTensors.Save instead.");
+    }
+}

@@ -1,0 +1,131 @@
+using FineTune.Vision.Core;
+using FineTune.Vision.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FineTune.Vision.Weights;
+
+/// <summary>
+/// Creating and reloading the library's models: <see cref="Create(string, int?, double?, double?, int?, string?, long?, Device?, Action{LoadReport}?)"/>
+/// builds a registry model (timm's <c>create_model</c>) with typed overrides, seeded initialisation and pretrained
+/// weights; <see cref="Load"/> rebuilds a model written by <see cref="ModelFile.Save"/> (architecture, configuration,
+/// class names and preprocessing from the file). String kwargs (<c>num_classes=200</c>) belong to the command line:
+/// pass them as <c>c =&gt; c.WithOverrides(dict)</c> to <see cref="Create{TConfig}"/>.
+/// </summary>
+public static class VisionModels
+{
+    /// <summary>
+    /// Creates registry model <paramref name="name"/> (<c>arch</c> or <c>arch.tag</c>) with the given overrides, and
+    /// loads <paramref name="pretrained"/> with timm's pretrained rule (a classifier of another class count is dropped,
+    /// position embeddings and relative-position tables are resampled, every other tensor must match).
+    /// </summary>
+    /// <param name="name">A name of <see cref="ModelRegistry.Names"/> or <see cref="ModelRegistry.PretrainedNames"/>.</param>
+    /// <param name="numClasses">timm <c>num_classes</c> (0 removes the classifier); null keeps the registry's 1000.</param>
+    /// <param name="dropRate">timm <c>drop_rate</c> (dropout before the classifier).</param>
+    /// <param name="dropPathRate">timm <c>drop_path_rate</c> (stochastic depth).</param>
+    /// <param name="imgSize">timm <c>img_size</c>; pretrained position tables are resampled to it.</param>
+    /// <param name="pretrained">A checkpoint file (safetensors or torch.save zip, timm/Hugging Face/torchvision naming), or null.</param>
+    /// <param name="seed">
+    /// Seed of the initial weights (torch's generator is seeded for the construction and restored afterwards): the same
+    /// seed gives bit-identical weights in every run. Null draws from torch's global generator, which TorchSharp seeds
+    /// randomly in each process, so two runs differ.
+    /// </param>
+    /// <param name="device">Where the model lives; null for the CPU.</param>
+    /// <param name="onReport">Receives the pretrained <see cref="LoadReport"/>; may be null.</param>
+    /// <exception cref="ArgumentException">Unknown name (with suggestions) or invalid configuration.</exception>
+    /// <exception cref="CheckpointMismatchException">The pretrained weights do not fit.</exception>
+    /// <exception cref="WeightsFormatException">The pretrained file is malformed.</exception>
+    public static VisionModel Create(string name, int? numClasses = null, double? dropRate = null, double? dropPathRate = null, int? imgSize = null,
+        string? pretrained = null, long? seed = null, Device? device = null, Action<LoadReport>? onReport = null) =>
+        Create<ModelConfig>(name, c => c with
+        {
+            NumClasses = numClasses ?? c.NumClasses, DropRate = dropRate ?? c.DropRate, DropPathRate = dropPathRate ?? c.DropPathRate,
+            ImgSize = imgSize ?? c.ImgSize,
+        }, pretrained, seed, device, onReport);
+
+    /// <summary>
+    /// Creates <paramref name="name"/> with its configuration changed by <paramref name="configure"/>, e.g.
+    /// <c>Create&lt;SwinConfig&gt;("swin_tiny_patch4_window7_224", c =&gt; c with { WindowSize = 8, NumClasses = 10 })</c> or, from
+    /// string kwargs, <c>Create&lt;ModelConfig&gt;(name, c =&gt; c.WithOverrides(dict))</c>; otherwise as
+    /// <see cref="Create(string, int?, double?, double?, int?, string?, long?, Device?, Action{LoadReport}?)"/>.
+    /// </summary>
+    /// <typeparam name="TConfig">The family's configuration record (<see cref="VitConfig"/> for ViT and DeiT, <see cref="BeitConfig"/>,
+    /// <see cref="SwinConfig"/>, <see cref="CaitConfig"/>) or <see cref="ModelConfig"/> for the shared settings.</typeparam>
+    /// <exception cref="ArgumentException"><typeparamref name="TConfig"/> is not the family's configuration type (the message names it), or the name is unknown.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="configure"/> returned null.</exception>
+    public static VisionModel Create<TConfig>(string name, Func<TConfig, TConfig> configure, string? pretrained = null, long? seed = null,
+        Device? device = null, Action<LoadReport>? onReport = null) where TConfig : ModelConfig
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var entry = ModelRegistry.Get(name);
+        var config = configure(Typed<TConfig>(entry, name))
+            ?? throw new InvalidOperationException($"The configure function returned null for '{name}'.");
+        if (config.GetType() != entry.Config.GetType())
+            throw new ArgumentException($"'{name}' needs a {entry.Config.GetType().Name}; the configure function returned a {config.GetType().Name}.", nameof(configure));
+        var model = Build(entry, config, seed, device);
+        if (pretrained is null) return model;
+        try
+        {
+            return model.LoadPretrained(pretrained, onReport: onReport);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The registry's architecture configuration of <paramref name="name"/> as its family's record type.</summary>
+    /// <exception cref="ArgumentException">Unknown name, or <typeparamref name="TConfig"/> is not the family's configuration type.</exception>
+    public static TConfig GetConfig<TConfig>(string name) where TConfig : ModelConfig => Typed<TConfig>(ModelRegistry.Get(name), name);
+
+    /// <summary>
+    /// Rebuilds the model saved by <see cref="ModelFile.Save"/> at <paramref name="path"/>: its architecture and full
+    /// configuration, weights (strictly: every key must match), class names and preprocessing (pretrained/data configuration).
+    /// LoRA models come back as plain models with the merged weights.
+    /// </summary>
+    /// <param name="path">A file written by <see cref="ModelFile.Save"/>.</param>
+    /// <param name="device">Where the model lives; null for the CPU.</param>
+    /// <exception cref="WeightsFormatException">
+    /// The file is not a FineTune.Vision model file (e.g. a plain checkpoint: load that with <c>Create(name, pretrained: path)</c>),
+    /// or its metadata is malformed.
+    /// </exception>
+    /// <exception cref="CheckpointMismatchException">The tensors do not fit the recorded configuration.</exception>
+    public static VisionModel Load(string path, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var file = ModelFileMetadata.Read(path);
+        var model = Build(file.Entry, file.Config, seed: null, device: null);
+        try
+        {
+            model.LoadWeights(path, new WeightLoadOptions());
+            model.PretrainedConfig = file.Pretrained ?? model.PretrainedConfig;
+            model.ClassNames = file.ClassNames;
+            if (device is not null && device.type != DeviceType.CPU) model.to(device);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Builds <paramref name="config"/> of <paramref name="entry"/>; with a seed on the CPU under a seeded generator, then moved.</summary>
+    internal static VisionModel Build(ModelEntry entry, ModelConfig config, long? seed, Device? device)
+    {
+        if (seed is not { } s || device?.type == DeviceType.META) return entry.Create(config, device);
+        VisionModel model;
+        using (TorchSeed.Scope(s))
+        {
+            model = entry.Create(config);
+        }
+        if (device is not null && device.type != DeviceType.CPU) model.to(device);
+        return model;
+    }
+
+    private static TConfig Typed<TConfig>(ModelEntry entry, string name) where TConfig : ModelConfig =>
+        entry.Config as TConfig ?? throw new ArgumentException(
+            $"'{name}' is a {entry.Config.Family} model configured by {entry.Config.GetType().Name}, not {typeof(TConfig).Name}; " +
+            $"use Create<{entry.Config.GetType().Name}>(...) or GetConfig<{entry.Config.GetType().Name}>(...).", nameof(TConfig));
+}
