@@ -58,7 +58,7 @@ public sealed class BeitLoraRecipe : IRecipe
         var normalization = RecipeModels.NormalizationOf(model);
         var train = trainPart.With(Presets.Train(new TrainPresetOptions { Size = size, ColorJitter = null, Normalization = normalization }));
         var evalEncoder = RecipeData.EvalEncoder(size, normalization);
-        var checkpoints = new ModelCheckpoint(Path.Combine(common.OutDir, "checkpoints"), monitor: "val_top1", saveLast: false);
+        var checkpoints = new ModelCheckpoint(Path.Combine(common.OutDir, "checkpoints"), monitor: Metric.ValTop1, saveLast: false);
         var options = new TrainerOptions
         {
             Epochs = common.Epochs,

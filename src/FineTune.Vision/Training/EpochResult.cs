@@ -54,6 +54,11 @@ public sealed class EpochResult
     /// <summary>Every metric of the epoch by name: the trainer's (<see cref="Metric"/>'s well-known ones) and those callbacks added.</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; }
 
+    /// <summary>The value of <paramref name="metric"/> in this epoch.</summary>
+    /// <exception cref="KeyNotFoundException">The epoch did not measure it (the message lists what it measured).</exception>
+    public double this[Metric metric] => Get(metric)
+        ?? throw new KeyNotFoundException($"Epoch {Epoch} has no metric '{metric.Name}' (it has {string.Join(", ", Metrics.Keys)}); validation metrics need validation data.");
+
     /// <summary>The value of <paramref name="metric"/> in this epoch, or null when the epoch did not measure it.</summary>
     public double? Get(Metric metric) => metric.Name is not null && Metrics.TryGetValue(metric.Name, out double v) ? v : null;
 

@@ -144,11 +144,8 @@ public sealed partial class Trainer : IDisposable
             bool stepNow = (batch.Index + 1) % accumulation == 0 || batch.Index + 1 == batches;
             TrainBatch(batch, stepNow, _schedule!.LrAt(Context.Step), meter, raise: true);
             bodyEnd = Stopwatch.GetTimestamp();
-            if (Context.StopRequested || Context.Step >= Context.TotalSteps)
-            {
-                cut = batch.Index + 1 < batches;
-                break;
-            }
+            // On the epoch's last batch the loop runs out by itself, so the loader completes the epoch (its summary lists the skips).
+            if ((Context.StopRequested || Context.Step >= Context.TotalSteps) && (cut = batch.Index + 1 < batches)) break;
         }
         Context.EpochTrainTime = Stopwatch.GetElapsedTime(start);
         if (train.LastEpochSummary is { } summary && !ReferenceEquals(summary, before) && summary.Epoch == epoch) Context.EpochSkipped = summary.Skipped;
