@@ -52,9 +52,25 @@ public sealed partial class Trainer
         bool flipTta = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(imagePaths);
-        var files = new ImagePaths([.. imagePaths], classNames ?? []);
+        var files = UnlabelledImages.Files([.. imagePaths], classNames ?? []);
         if (files.Count == 0) throw new ArgumentException("No image paths were given.", nameof(imagePaths));
-        using var loader = new DataLoader(files.With(encoder ?? EvalEncoder(_model.PretrainedConfig)), LoaderOptions(shuffle: false, dropLast: false, skipUnreadable: false));
+        return PredictUnlabelled(files, encoder, flipTta, cancellationToken);
+    }
+
+    /// <summary>Class probabilities for one image in memory (not consumed: a copy is encoded); one row in the result.</summary>
+    /// <param name="image">The image (the caller keeps it).</param>
+    /// <param name="encoder">The preprocessing; null: the model's eval preset.</param>
+    /// <param name="classNames">Names of the classes, by index, for <see cref="Predictions.Top"/>; null: class indices as text.</param>
+    /// <param name="flipTta">Whether to average with the horizontal mirror image.</param>
+    public Predictions Predict(RgbImage image, ISampleEncoder? encoder = null, IReadOnlyList<string>? classNames = null, bool flipTta = false)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return PredictUnlabelled(UnlabelledImages.InMemory(image, classNames ?? []), encoder, flipTta, default);
+    }
+
+    private Predictions PredictUnlabelled(UnlabelledImages images, ISampleEncoder? encoder, bool flipTta, CancellationToken cancellationToken)
+    {
+        using var loader = new DataLoader(images.With(encoder ?? EvalEncoder(_model.PretrainedConfig)), LoaderOptions(shuffle: false, dropLast: false, skipUnreadable: false));
         return Predict(loader, flipTta, cancellationToken);
     }
 

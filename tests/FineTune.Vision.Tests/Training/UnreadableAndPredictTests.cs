@@ -112,6 +112,13 @@ public class UnreadableAndPredictTests
         Assert.Equal(byEncoder.Probabilities, byPreset.Probabilities);
         Assert.Equal("1", byEncoder.Top(0, 2)[1].Index == 1 ? byEncoder.Top(0, 2)[1].Label : byEncoder.Top(0, 2)[0].Label); // no names: indices as text
 
+        using (var image = FineTune.Vision.Imaging.ImageDecoder.Decode(paths[1]))
+        {
+            Predictions one = trainer.Predict(image, classNames: ["cat", "dog"]);
+            Assert.Equal(byPreset.Probabilities[1], one.Probabilities[0]);
+            Assert.Equal(image.Width * image.Height * 3, image.Pixels.Length); // the caller's image is left intact
+        }
+
         var e = Assert.Throws<SampleLoadException>(() => trainer.Predict([Path.Combine(dir.Path, "cat", "broken.jpg")]));
         Assert.Contains("broken.jpg", e.Message);
     }
