@@ -1,4 +1,5 @@
 using FineTune.Vision.Optim;
+using FineTune.Vision.Optim.Schedules;
 using FineTune.Vision.Training;
 using FineTune.Vision.Training.Callbacks;
 
@@ -68,6 +69,28 @@ public class FitResultTests
         Assert.Equal(MetricMode.Min, new ModelCheckpoint("x").Mode); // default: val_loss
         Assert.Throws<ArgumentException>(() => new Metric(" ", MetricMode.Min));
         Assert.True(Metric.ValTop1.IsBetter(0.6, 0.5) && Metric.ValLoss.IsBetter(0.4, 0.5));
+    }
+
+    [Fact]
+    public void Reduce_on_plateau_follows_the_named_monitor_and_refuses_a_mode_that_disagrees()
+    {
+        using var threads = TrainingFixtures.SingleThread();
+        var flat = new Metric("flat", MetricMode.Max);
+        FitResult Run(Metric monitor, PlateauMode mode)
+        {
+            using var model = TrainingFixtures.Model(TrainingFixtures.MicroVit);
+            using var trainer = new Trainer(model, new TrainerOptions
+            {
+                Epochs = 3, BatchSize = 8, Workers = 1, PlateauMonitor = monitor, Optimizer = Optimizers.AdamW(1e-3),
+                Schedule = (lr, _) => new ReduceLROnPlateau(lr, mode, factor: 0.5, patience: 0), Callbacks = { new Constant(flat, 0.5) },
+            });
+            return trainer.Fit(TrainingFixtures.Encode(TrainingFixtures.FashionTrain(16), 8));
+        }
+        // The flat metric never improves after epoch 0: the rate halves after epoch 1 (and 2), with patience 0.
+        FitResult result = Run(flat, PlateauMode.Max);
+        Assert.Equal([1e-3, 1e-3, 5e-4], result.History.Select(e => e.LearningRate));
+        var e = Assert.Throws<InvalidOperationException>(() => Run(flat, PlateauMode.Min));
+        Assert.Contains("PlateauMonitor flat is Max", e.Message);
     }
 
     /// <summary>Adds a metric per epoch: 1, 2, 3, …</summary>
