@@ -126,7 +126,9 @@ public sealed record TrainerOptions
     /// <value>Default: null.</value>
     public Metric? PlateauMonitor { get; init; }
 
-    internal void Validate()
+    /// <summary>Checks every option (the trainer does it once, when it is created); throws one exception listing all problems.</summary>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public void Validate()
     {
         List<string> errors = [];
         if (Epochs <= 0) errors.Add($"{nameof(Epochs)} must be > 0 (was {Epochs}).");
