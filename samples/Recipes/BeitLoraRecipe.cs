@@ -58,7 +58,7 @@ public sealed class BeitLoraRecipe : IRecipe
         var normalization = model.PretrainedConfig.Normalization;
         var train = trainPart.With(Presets.Train(model.PretrainedConfig, new TrainPresetOptions { ColorJitter = null }));
         var evalEncoder = RecipeData.EvalEncoder(size, normalization);
-        var checkpoints = new ModelCheckpoint(Path.Combine(common.OutDir, "checkpoints"), monitor: "val_top1", saveLast: false);
+        var checkpoints = new ModelCheckpoint(Path.Combine(common.OutDir, "checkpoints"), monitor: Metric.ValTop1, saveLast: false);
         var options = new TrainerOptions
         {
             Epochs = common.Epochs,

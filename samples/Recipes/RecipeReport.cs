@@ -12,17 +12,17 @@ public static class RecipeReport
     /// Collects the best tracked value and the last epoch's validation metrics, writes <c>summary.md</c> and returns the
     /// result with <paramref name="files"/> (plus the summary).
     /// </summary>
-    public static RecipeResult Finish(string recipe, CommonOptions common, TextWriter log, TrainingContext context, MetricTracker? best, IEnumerable<string> files)
+    public static RecipeResult Finish(string recipe, CommonOptions common, TextWriter log, FitResult result, MetricTracker? best, IEnumerable<string> files)
     {
         ArgumentNullException.ThrowIfNull(common);
         ArgumentNullException.ThrowIfNull(log);
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(files);
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["epochs_run"] = context.History.Count };
-        foreach (string name in new[] { "val_top1", "val_top5", "val_loss", "train_loss", "ema_val_top1", "ema_val_top5" })
-            if (context.History.Count > 0 && context.History[^1].TryGetValue(name, out double value)) metrics[name] = value;
-        if (best is not null && double.IsFinite(best.Best)) metrics["best_" + best.Monitor] = best.Best;
-        return Write(recipe, common, log, metrics, files, context.StopReason);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["epochs_run"] = result.History.Count };
+        foreach (Metric metric in new[] { Metric.ValTop1, Metric.ValTop5, Metric.ValLoss, Metric.TrainLoss, Metric.EmaValTop1, Metric.EmaValTop5 })
+            if (result.LastEpoch?.Get(metric) is double value) metrics[metric.Name] = value;
+        if (best is not null && double.IsFinite(best.Best)) metrics["best_" + best.Monitor.Name] = best.Best;
+        return Write(recipe, common, log, metrics, files, result.StopReason.Kind == StopKind.Completed ? null : result.StopReason.Message);
     }
 
     /// <summary>Writes <paramref name="metrics"/> to the log and <c>summary.md</c>; returns the result.</summary>

@@ -56,7 +56,7 @@ public sealed class TinyImageNetVitRecipe : IRecipe
         var normalization = model.PretrainedConfig.Normalization;
         var train = data.Train.With(Presets.UpscaleAugment(size, erasing: 0.25, normalization: normalization));
         var validation = data.Validation.With(RecipeData.EvalEncoder(size, normalization));
-        var checkpoints = new ModelCheckpoint(Path.Combine(common.OutDir, "checkpoints"), monitor: "val_top1");
+        var checkpoints = new ModelCheckpoint(Path.Combine(common.OutDir, "checkpoints"), monitor: Metric.ValTop1);
         var options = new TrainerOptions
         {
             Epochs = common.Epochs,
@@ -73,7 +73,7 @@ public sealed class TinyImageNetVitRecipe : IRecipe
             Precision = precision,
             Callbacks =
             {
-                new EarlyStopping(monitor: "val_top1", patience: patience),
+                new EarlyStopping(monitor: Metric.ValTop1, patience: patience),
                 checkpoints,
                 new TensorBoardLogger(Path.Combine(common.OutDir, "tensorboard"), everyNSteps: common.Smoke ? 1 : 100),
                 new CsvLogger(Path.Combine(common.OutDir, "log.csv")),

@@ -93,7 +93,7 @@ public sealed class TinyImageNetZooRecipe : IRecipe
             Precision = precision,
             Callbacks =
             {
-                new ModelCheckpoint(Path.Combine(outDir, "checkpoints"), monitor: "val_top1", saveLast: false),
+                new ModelCheckpoint(Path.Combine(outDir, "checkpoints"), monitor: Metric.ValTop1, saveLast: false),
                 new CsvLogger(Path.Combine(outDir, "log.csv")),
                 new ProgressDisplay(log),
             },
@@ -101,8 +101,8 @@ public sealed class TinyImageNetZooRecipe : IRecipe
         using var trainer = new Trainer(model, options);
         var context = trainer.Fit(data.Train.With(TrainEncoder(settings, size, normalization)), data.Validation.With(RecipeData.EvalEncoder(size, normalization)), cancellationToken);
         var m = context.History[^1];
-        return new ResultsRow(architecture, settings.Describe(), context.History.Count, m["val_top1"], m["val_top5"],
-            m.TryGetValue("ema_val_top1", out double e1) ? e1 : null, m.TryGetValue("ema_val_top5", out double e5) ? e5 : null);
+        return new ResultsRow(architecture, settings.Describe(), context.History.Count, m.ValTop1 ?? double.NaN, m.ValTop5 ?? double.NaN,
+            m.Get(Metric.EmaValTop1), m.Get(Metric.EmaValTop5));
     }
 
     /// <summary>timm/DeiT training transform: RandomResizedCrop bicubic + flip, the policy, normalise, random erasing (per-pixel, p 0.25).</summary>

@@ -93,7 +93,7 @@ public sealed class TransferTricksRecipe : IRecipe
                       + $"; {freezer.Report()}");
         string schedulePng = Path.Combine(common.OutDir, "schedule.png");
         ScheduleCurve.Evaluate(makeSchedule((long)common.Epochs * train.BatchesPerEpoch), (long)common.Epochs * train.BatchesPerEpoch, $"stage 2: {schedule}, lr {lr:G3}").SavePng(schedulePng);
-        IReadOnlyList<IReadOnlyDictionary<string, double>> history;
+        IReadOnlyList<EpochResult> history;
         using (var trainer = new Trainer(model, new TrainerOptions
         {
             Epochs = common.Epochs, Seed = common.Seed, Optimizer = Optimizers.AdamW(lr, wd), Schedule = (_, total) => makeSchedule(total),
@@ -108,7 +108,7 @@ public sealed class TransferTricksRecipe : IRecipe
         SafeTensors.Save(weights, model.state_dict());
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
-            ["lr"] = lr, ["best_val_top1"] = history.Max(h => h["val_top1"]), ["val_top1"] = history[^1]["val_top1"], ["val_top5"] = history[^1]["val_top5"],
+            ["lr"] = lr, ["best_val_top1"] = history.Max(h => h.ValTop1 ?? double.NaN), ["val_top1"] = history[^1].ValTop1 ?? double.NaN, ["val_top5"] = history[^1].ValTop5 ?? double.NaN,
         };
         return RecipeReport.Write(Name, common, log, metrics, new[] { Path.Combine(common.OutDir, "lr-find.png"), schedulePng, weights }.Where(File.Exists));
     }

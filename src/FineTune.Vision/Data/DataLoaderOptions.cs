@@ -35,6 +35,9 @@ public sealed class DataLoaderOptions
     /// <value>Default: false.</value>
     public bool SkipUnreadable { get; init; }
 
+    /// <summary>The setting that the "unreadable image" failure tells the user to turn on (the trainer names its own option).</summary>
+    internal string SkipUnreadableSetting { get; init; } = "DataLoaderOptions.SkipUnreadable";
+
     /// <summary>Checks every option; throws one exception listing all problems.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public void Validate()

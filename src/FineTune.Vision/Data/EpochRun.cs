@@ -173,7 +173,7 @@ internal sealed class EpochRun : IEnumerator<Batch>
         }
         catch (Exception e)
         {
-            string hint = IsUnreadable(e) ? " Set DataLoaderOptions.SkipUnreadable = true to skip unreadable images." : "";
+            string hint = IsUnreadable(e) ? $" Set {_options.SkipUnreadableSetting} = true to skip unreadable images." : "";
             slot.Errors[row] = Wrap(index, $"could not be loaded: {e.Message}{hint}", e);
             return;
         }

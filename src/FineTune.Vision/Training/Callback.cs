@@ -3,7 +3,7 @@ namespace FineTune.Vision.Training;
 /// <summary>
 /// A hook into the training loop: override the events of interest (each is a no-op by default). State comes only
 /// through the <see cref="TrainingContext"/>; control is by its flags (<see cref="TrainingContext.SkipStep"/>,
-/// <see cref="TrainingContext.StopTraining"/>). An exception is rethrown as a <see cref="CallbackException"/>.
+/// <see cref="TrainingContext.StopTraining(string)"/>). An exception is rethrown as a <see cref="CallbackException"/>.
 /// </summary>
 public abstract class Callback
 {

@@ -58,7 +58,9 @@ public sealed class FineTuneOptions
     /// <summary>Epochs the run trains: <see cref="FreezeEpochs"/> + <see cref="Epochs"/>, or <see cref="Epochs"/> for head-only and LoRA.</summary>
     public int TotalEpochs => Strategy is FineTuneStrategy.HeadOnly or FineTuneStrategy.Lora ? Epochs : FreezeEpochs + Epochs;
 
-    internal void Validate()
+    /// <summary>Checks every option (the trainer does it once, when it is created); throws one exception listing all problems.</summary>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public void Validate()
     {
         List<string> errors = [];
         if (!Enum.IsDefined(Strategy)) errors.Add($"{nameof(Strategy)} {(int)Strategy} is not a {nameof(FineTuneStrategy)}.");

@@ -51,7 +51,11 @@ public sealed class FineTuner : IDisposable
                 break;
         }
         Callback[] extra = Unfreezing is null ? [] : [Unfreezing];
-        Trainer = new Trainer(model, Options.Training.With(Options.TotalEpochs, Options.Optimizer, schedule, groups, extra));
+        Trainer = new Trainer(model, Options.Training with
+        {
+            Epochs = Options.TotalEpochs, Optimizer = Options.Optimizer, Schedule = schedule, ParameterGroups = groups,
+            Callbacks = [.. extra, .. Options.Training.Callbacks ?? []],
+        });
     }
 
     /// <summary>The options.</summary>
@@ -73,18 +77,18 @@ public sealed class FineTuner : IDisposable
     public TrainableReport Report() => TrainableReport.Of(Model, Options.Freeze.Groups);
 
     /// <summary>Trains for the remaining epochs, validating after each when <paramref name="validation"/> is given.</summary>
-    public TrainingContext Fit(DataLoader train, DataLoader? validation = null, CancellationToken cancellationToken = default) =>
+    public FitResult Fit(DataLoader train, DataLoader? validation = null, CancellationToken cancellationToken = default) =>
         Trainer.Fit(train, validation, cancellationToken);
 
     /// <summary>Trains with loaders the trainer makes (<see cref="TrainerOptions.BatchSize"/>, shuffled by <see cref="TrainerOptions.Seed"/>).</summary>
-    public TrainingContext Fit(SampleSource train, SampleSource? validation = null, CancellationToken cancellationToken = default) =>
+    public FitResult Fit(SampleSource train, SampleSource? validation = null, CancellationToken cancellationToken = default) =>
         Trainer.Fit(train, validation, cancellationToken);
 
     /// <summary>
-    /// The one call: prepares, trains and releases the trainer; returns the run's context (history and last validation).
+    /// The one call: prepares, trains and releases the trainer; returns the run's result (history, best and last validation).
     /// Use a <see cref="FineTuner"/> instance instead to keep the trainer (checkpoints) or the LoRA adapters (merge, save).
     /// </summary>
-    public static TrainingContext Run(IVisionModel model, SampleSource train, SampleSource? validation = null, FineTuneOptions? options = null,
+    public static FitResult Run(IVisionModel model, SampleSource train, SampleSource? validation = null, FineTuneOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         using var tuner = new FineTuner(model, options);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using FineTune.Vision.Optim.Schedules;
 using FineTune.Vision.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -41,9 +40,9 @@ public sealed partial class Trainer
         var state = new TrainingStateFile
         {
             CompletedEpochs = _completedEpochs, Step = Context.Step, Seed = Options.Seed, Precision = Options.Precision,
-            LossScale = _scaler?.Scale, GrowthTracker = _scaler?.GrowthTracker ?? 0, SkippedSteps = _scaler?.SkippedSteps ?? 0,
+            LossScale = LossScaler?.Scale, GrowthTracker = LossScaler?.GrowthTracker ?? 0, SkippedSteps = LossScaler?.SkippedSteps ?? 0,
             OptimizerState = SaveOptimizerState(), NextBatch = _nextBatch, Meter = _nextBatch > 0 ? _meterAtStep : default,
-            Plateau = (_schedule as ReduceLROnPlateau)?.GetState() ?? _pendingPlateau,
+            Plateau = _plateau.State,
             History = _nextBatch > 0 ? [.. Context.History.Take(_historyAtEpochStart)] : Context.History,
             Callbacks = SaveCallbackStates(),
         };
@@ -79,13 +78,14 @@ public sealed partial class Trainer
             if (File.Exists(emaPath)) { using StateDict ema = SafeTensors.Load(emaPath); Ema.Load(ema.ToDictionary(kv => kv.Key, kv => kv.Value), emaPath); }
             else Ema.Load(ModuleState.Of(_model.Module).ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal), weightsPath);
         }
-        if (_scaler is not null && state.LossScale is double scale) _scaler.Restore(scale, state.GrowthTracker, state.SkippedSteps);
+        if (LossScaler is not null && state.LossScale is double scale) LossScaler.Restore(scale, state.GrowthTracker, state.SkippedSteps);
         LoadOptimizerState(state.OptimizerState);
         (_completedEpochs, _nextBatch, _meterAtStep) = (state.CompletedEpochs, state.NextBatch, state.Meter);
         Context.Step = state.Step;
         Context.RestoreHistory(state.History);
         _historyAtEpochStart = state.History.Count;
-        (_schedule, _pendingPlateau, _pendingCallbackStates) = (null, state.Plateau, state.Callbacks);
+        (_schedule, _pendingCallbackStates) = (null, state.Callbacks);
+        _plateau.Load(state.Plateau);
     }
 
     /// <summary>The weights and the state file are written one after the other; a crash between them leaves a torn pair.</summary>
@@ -101,7 +101,7 @@ public sealed partial class Trainer
 
     private IEnumerable<KeyValuePair<string, Tensor>> WeightsToSave()
     {
-        var masters = _masters?.Masters.ToDictionary(m => m.Name, m => (Tensor)m.Master, StringComparer.Ordinal);
+        var masters = _precision?.MasterTensors.ToDictionary(m => m.Name, m => m.Value, StringComparer.Ordinal);
         foreach (var (name, value) in ModuleState.Of(_model.Module))
         {
             Tensor t = masters is not null && masters.TryGetValue(name, out Tensor? m) ? m : value;
@@ -119,7 +119,7 @@ public sealed partial class Trainer
             throw new InvalidDataException($"Checkpoint '{path}' does not fit the model '{_model.Name}': missing {string.Join(", ", missing.Take(10))}; shape mismatches {string.Join("; ", wrong.Take(10))}.");
         var saved = weights.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         ModuleState.Restore(live, saved);
-        if (_masters is not null) ModuleState.Restore(_masters.Masters.Select(m => (m.Name, (Tensor)m.Master)), saved);
+        if (_precision is not null) ModuleState.Restore(_precision.MasterTensors, saved);
     }
 
     private byte[] SaveOptimizerState()

@@ -1,5 +1,6 @@
 using FineTune.Vision.Data;
 using FineTune.Vision.Metrics;
+using FineTune.Vision.Training.Callbacks;
 using FineTune.Vision.Training.Losses;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -62,7 +63,7 @@ public sealed partial class Trainer
             actual.AddRange(batch.Labels.data<long>().ToArray().Select(l => (int)l));
             indices.AddRange(batch.SampleIndices);
         });
-        return new Predictions([.. probabilities], [.. predicted], [.. actual], [.. indices]);
+        return new Predictions([.. probabilities], [.. predicted], [.. actual], [.. indices], data.Source.Dataset.ClassNames);
     }
 
     private EvaluationResult Evaluate(DataLoader data, CancellationToken cancellationToken, bool raise)
@@ -108,16 +109,16 @@ public sealed partial class Trainer
     {
         Raise(TrainingEvent.ValidationStart);
         EvaluationResult result = Evaluate(validation, cancellationToken, raise: true);
-        Context.Validation = result;
-        Context.SetMetric("val_loss", result.Loss);
-        Context.SetMetric("val_top1", result.Top1);
-        Context.SetMetric("val_top5", result.Top5);
+        (Context.Validation, Context.EpochValidation) = (result, result);
+        Context.SetMetric(Metric.ValLoss, result.Loss);
+        Context.SetMetric(Metric.ValTop1, result.Top1);
+        Context.SetMetric(Metric.ValTop5, result.Top5);
         if (Ema is not null && Options.Ema!.Evaluate)
         {
             EvaluationResult ema = EvaluateEma(validation, cancellationToken);
-            Context.SetMetric("ema_val_loss", ema.Loss);
-            Context.SetMetric("ema_val_top1", ema.Top1);
-            Context.SetMetric("ema_val_top5", ema.Top5);
+            Context.SetMetric(Metric.EmaValLoss, ema.Loss);
+            Context.SetMetric(Metric.EmaValTop1, ema.Top1);
+            Context.SetMetric(Metric.EmaValTop5, ema.Top5);
         }
         Raise(TrainingEvent.ValidationEnd);
     }

@@ -21,7 +21,7 @@ public sealed partial class Trainer
 
     private IEnumerable<(string Name, Tensor Value)> EmaSources()
     {
-        var masters = _masters?.Masters.ToDictionary(m => m.Name, m => (Tensor)m.Master, StringComparer.Ordinal);
+        var masters = _precision?.MasterTensors.ToDictionary(m => m.Name, m => m.Value, StringComparer.Ordinal);
         foreach (var (name, value) in ModuleState.Of(_model.Module))
             yield return (name, masters is not null && masters.TryGetValue(name, out Tensor? m) ? m : value);
     }

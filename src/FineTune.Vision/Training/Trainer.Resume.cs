@@ -1,5 +1,3 @@
-using FineTune.Vision.Optim.Schedules;
-
 namespace FineTune.Vision.Training;
 
 public sealed partial class Trainer
@@ -20,14 +18,6 @@ public sealed partial class Trainer
     private int _historyAtEpochStart;
 
     private IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? _pendingCallbackStates;
-    private ReduceLROnPlateauState? _pendingPlateau;
-
-    private void CreateSchedule(long total)
-    {
-        _schedule ??= Options.Schedule(Options.Optimizer.Lr, total);
-        if (_pendingPlateau is { } state && _schedule is ReduceLROnPlateau plateau) plateau.SetState(state);
-        _pendingPlateau = null;
-    }
 
     private void BeginEpoch(int epoch)
     {

@@ -1,6 +1,7 @@
 using FineTune.Vision.Core;
 using FineTune.Vision.Data;
 using FineTune.Vision.Optim.Schedules;
+using FineTune.Vision.Training.Components;
 using FineTune.Vision.Training.Losses;
 using FineTune.Vision.Transforms;
 using TorchSharp;
@@ -67,16 +68,16 @@ public sealed partial class Trainer
     private void Backward(Tensor loss)
     {
         if (Options.GradientAccumulation > 1) loss = loss / Options.GradientAccumulation;
-        if (_scaler is not null) loss = _scaler.ScaleLoss(loss);
+        foreach (ITrainingComponent c in _components) loss = c.ScaleLoss(loss);
         loss.backward();
     }
 
-    /// <summary>Unscale, check, clip, step (unless skipped), write masters back, clear gradients, update the EMA.</summary>
+    /// <summary>Components prepare the gradients (masters, unscale, check); clip, step (unless skipped), components finish; clear; after-step.</summary>
     private void OptimizerStep(double lr, bool raise)
     {
-        _masters?.CopyGradientsToMasters();
         List<Parameter> parameters = [.. Optimizer.Parameters];
-        bool finite = _scaler?.UnscaleAndCheck(parameters) ?? true;
+        bool finite = true;
+        foreach (ITrainingComponent c in _components) finite &= c.PrepareStep(parameters);
         ClipGradients(parameters);
         Context.LearningRate = lr;
         if (raise) Raise(TrainingEvent.BeforeStep);
@@ -86,12 +87,11 @@ public sealed partial class Trainer
             if (_schedule is IMomentumSchedule { CyclesMomentum: true } momentum) Optimizer.SetMomentum(momentum.MomentumAt(Context.Step));
             Optimizer.Step();
         }
-        _scaler?.Update(finite);
-        _masters?.CopyMastersToModel();
+        foreach (ITrainingComponent c in _components) c.FinishStep(finite);
         Optimizer.ZeroGrad();
         if (!raise) return;
         Context.Step++;
-        Ema?.Update(Context.Step);
+        foreach (ITrainingComponent c in _components) c.AfterStep(Context.Step);
         MarkStepBoundary();
         Raise(TrainingEvent.AfterStep);
     }
@@ -105,10 +105,5 @@ public sealed partial class Trainer
         if (Options.ClipGradNorm is double norm) nn.utils.clip_grad_norm_(withGrad, norm);
     }
 
-    private ScalarType ComputeType => Options.Precision switch
-    {
-        TrainingPrecision.BFloat16 => ScalarType.BFloat16,
-        TrainingPrecision.Float16 => ScalarType.Float16,
-        _ => ScalarType.Float32,
-    };
+    private ScalarType ComputeType => _precision?.ComputeType ?? ScalarType.Float32;
 }

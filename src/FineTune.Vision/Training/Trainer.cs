@@ -3,6 +3,8 @@ using FineTune.Vision.Data;
 using FineTune.Vision.Models;
 using FineTune.Vision.Optim;
 using FineTune.Vision.Optim.Schedules;
+using FineTune.Vision.Training.Callbacks;
+using FineTune.Vision.Training.Components;
 using FineTune.Vision.Training.Precision;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,7 +13,7 @@ namespace FineTune.Vision.Training;
 
 /// <summary>
 /// Trains, evaluates and predicts with an <see cref="IVisionModel"/>: one loop with named events (fastai style),
-/// everything else in callbacks and small collaborators (mixed precision, EMA, checkpoints, LR range test).
+/// everything else in callbacks and small components (mixed precision, EMA, reduce-on-plateau, LR range test).
 /// </summary>
 /// <remarks>
 /// The trainer does not own the model; it owns the optimizer, the master weights and the EMA (dispose it). Create
@@ -23,8 +25,10 @@ public sealed partial class Trainer : IDisposable
 {
     private readonly IVisionModel _model;
     private readonly Device _device;
-    private readonly MasterWeights? _masters;
-    private readonly DynamicLossScaler? _scaler;
+    private readonly PrecisionComponent? _precision;
+    private readonly EmaComponent? _ema;
+    private readonly PlateauComponent _plateau;
+    private readonly List<ITrainingComponent> _components = [];
     private readonly List<Callback> _callbacks;
     private ILrSchedule? _schedule;
     private UInt8BatchNormalizer? _uint8;
@@ -42,13 +46,13 @@ public sealed partial class Trainer : IDisposable
         _device = Options.Device ?? CPU;
         model.Module.to(_device);
         if (Options.GradCheckpointing) model.GradCheckpointing = true;
-        if (Options.Precision != TrainingPrecision.Float32) _masters = new MasterWeights(model.Module, ComputeType);
-        if (Options.Precision == TrainingPrecision.Float16) _scaler = new DynamicLossScaler(Options.LossScaler);
-        var named = _masters?.Masters ?? model.Module.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+        if (Options.Precision != TrainingPrecision.Float32) _components.Add(_precision = new PrecisionComponent(model.Module, Options.Precision, Options.LossScaler));
+        var named = _precision?.Masters.Masters ?? model.Module.named_parameters().Select(p => (p.name, p.parameter)).ToList();
         Optimizer = Options.ParameterGroups is null
             ? Optimizers.Create(Options.Optimizer, named, model.NoWeightDecay)
             : Optimizers.Create(Options.Optimizer, Rebind(Options.ParameterGroups(model), named));
-        if (Options.Ema is not null) Ema = new ModelEma(EmaSources(), Options.Ema);
+        if (Options.Ema is not null) _components.Add(_ema = new EmaComponent(new ModelEma(EmaSources(), Options.Ema)));
+        _components.Add(_plateau = new PlateauComponent(Options.PlateauMonitor));
         _callbacks = [.. Options.Callbacks.OrderBy(c => c.Order)];
         Context = new TrainingContext(model, Options, Optimizer, SaveCheckpoint);
     }
@@ -60,32 +64,32 @@ public sealed partial class Trainer : IDisposable
     public TrainingOptimizer Optimizer { get; }
 
     /// <summary>The model EMA, or null when <see cref="TrainerOptions.Ema"/> is off.</summary>
-    public ModelEma? Ema { get; }
+    public ModelEma? Ema => _ema?.Ema;
 
-    /// <summary>The run's state as callbacks see it (counters, metrics, history).</summary>
+    /// <summary>The live state of a run as callbacks see it (counters, metrics, flags); read results from <see cref="FitResult"/>.</summary>
     public TrainingContext Context { get; }
 
     /// <summary>The loss scaler (fp16 only).</summary>
-    public DynamicLossScaler? LossScaler => _scaler;
+    public DynamicLossScaler? LossScaler => _precision?.Scaler;
 
     /// <summary>
     /// Trains for the remaining epochs (all of them, or those after a <see cref="LoadCheckpoint"/>), validating after
-    /// each epoch when <paramref name="validation"/> is given. Returns the context with the history.
+    /// each epoch when <paramref name="validation"/> is given. Returns the history, the best and last validation and why it stopped.
     /// </summary>
     /// <remarks>
     /// Cancelling <paramref name="cancellationToken"/> (e.g. from <c>Console.CancelKeyPress</c>) ends the run cleanly
-    /// before the next batch: <see cref="TrainingContext.StopReason"/> is <c>cancelled</c> and, when
+    /// before the next batch: the result's <see cref="FitResult.StopReason"/> is <see cref="StopKind.Cancelled"/> and, when
     /// <see cref="TrainerOptions.RecoveryCheckpoint"/> is set, a checkpoint is saved there from which
     /// <see cref="LoadCheckpoint"/> resumes with the batch after the last optimizer step, as if the run had not stopped.
     /// </remarks>
-    public TrainingContext Fit(DataLoader train, DataLoader? validation = null, CancellationToken cancellationToken = default)
+    public FitResult Fit(DataLoader train, DataLoader? validation = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (train.BatchesPerEpoch == 0) throw new ArgumentException("The training loader has no batches (fewer samples than BatchSize with DropLast).", nameof(train));
         int stepsPerEpoch = (train.BatchesPerEpoch + Options.GradientAccumulation - 1) / Options.GradientAccumulation;
         long total = Math.Min((long)Options.Epochs * stepsPerEpoch, Options.MaxSteps ?? long.MaxValue);
-        CreateSchedule(total);
+        _plateau.Attach(_schedule ??= Options.Schedule(Options.Optimizer.Lr, total));
         (Context.Epochs, Context.TotalSteps, Context.BatchesPerEpoch) = (Options.Epochs, total, train.BatchesPerEpoch);
         Context.ResetStop();
         Optimizer.ZeroGrad(); // a window cut short by an earlier stop is replayed from its start
@@ -99,11 +103,12 @@ public sealed partial class Trainer : IDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The state is at the last optimizer step: the checkpoint resumes with the batch after it.
-            Context.StopTraining("cancelled");
+            Context.StopTraining(StopKind.Cancelled, "cancelled");
             if (Options.RecoveryCheckpoint is { } recovery) SaveCheckpoint(recovery);
         }
         Raise(TrainingEvent.FitEnd);
-        return Context;
+        var stop = Context.StopKind is { } kind ? new StopReason(kind, Context.StopReason!) : new StopReason(StopKind.Completed, $"all {Options.Epochs} epochs done");
+        return new FitResult([.. Context.Results], Options.Monitor, Context.Validation, stop, Context.Step);
     }
 
     private void RunEpoch(DataLoader train, DataLoader? validation, int epoch, long total, CancellationToken cancellationToken)
@@ -112,12 +117,11 @@ public sealed partial class Trainer : IDisposable
         Raise(TrainingEvent.EpochStart);
         bool complete = TrainEpoch(train, epoch, cancellationToken);
         if (validation is not null && !Context.StopRequested) Validate(validation, cancellationToken);
-        if (_schedule is ReduceLROnPlateau plateau)
-            plateau.Report(Context.EpochMetrics.TryGetValue("val_loss", out double v) ? v : Context.EpochMetrics["train_loss"]);
+        foreach (ITrainingComponent c in _components) c.OnEpochMetrics(Context);
         if (complete) (_completedEpochs, _nextBatch) = (epoch + 1, 0);
         Context.EndEpoch();
         Raise(TrainingEvent.EpochEnd);
-        if (Context.Step >= total && epoch + 1 < Options.Epochs) Context.StopTraining($"the step budget of {total} optimizer steps is spent");
+        if (Context.Step >= total && epoch + 1 < Options.Epochs) Context.StopTraining(StopKind.StepBudget, $"the step budget of {total} optimizer steps is spent");
     }
 
     /// <summary>
@@ -131,6 +135,7 @@ public sealed partial class Trainer : IDisposable
         (Context.RunningLoss, Context.RunningAccuracy) = (meter.LossMean, meter.Accuracy);
         int accumulation = Options.GradientAccumulation, batches = train.BatchesPerEpoch;
         bool cut = false;
+        EpochSummary? before = train.LastEpochSummary;
         long start = Stopwatch.GetTimestamp(), bodyEnd = start, waited = 0;
         foreach (Batch batch in train.Epoch(epoch, Math.Min(_nextBatch, batches), cancellationToken))
         {
@@ -140,16 +145,14 @@ public sealed partial class Trainer : IDisposable
             bool stepNow = (batch.Index + 1) % accumulation == 0 || batch.Index + 1 == batches;
             TrainBatch(batch, stepNow, _schedule!.LrAt(Context.Step), meter, raise: true);
             bodyEnd = Stopwatch.GetTimestamp();
-            if (Context.StopRequested || Context.Step >= Context.TotalSteps)
-            {
-                cut = batch.Index + 1 < batches;
-                break;
-            }
+            // On the epoch's last batch the loop runs out by itself, so the loader completes the epoch (its summary lists the skips).
+            if ((Context.StopRequested || Context.Step >= Context.TotalSteps) && (cut = batch.Index + 1 < batches)) break;
         }
         Context.EpochTrainTime = Stopwatch.GetElapsedTime(start);
-        Context.SetMetric("train_loss", meter.LossMean);
-        Context.SetMetric("train_top1", meter.Accuracy);
-        Context.SetMetric("lr", Context.LearningRate);
+        if (train.LastEpochSummary is { } summary && !ReferenceEquals(summary, before) && summary.Epoch == epoch) Context.EpochSkipped = summary.Skipped;
+        Context.SetMetric(Metric.TrainLoss, meter.LossMean);
+        Context.SetMetric(Metric.TrainTop1, meter.Accuracy);
+        Context.SetMetric(Metric.LearningRate, Context.LearningRate);
         return !cut;
     }
 
@@ -169,7 +172,7 @@ public sealed partial class Trainer : IDisposable
         _disposed = true;
         Optimizer.Dispose();
         _uint8?.Dispose();
-        _masters?.Dispose();
+        _precision?.Dispose();
         Ema?.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using FineTune.Vision.Optim;
+using FineTune.Vision.Training.Callbacks;
 using FineTune.Vision.Training.Precision;
 using FineTune.Vision.Transforms;
 using static TorchSharp.torch;
@@ -6,9 +7,27 @@ using static TorchSharp.torch;
 namespace FineTune.Vision.Training;
 
 /// <summary>How a <see cref="Trainer"/> trains: length, batches, optimizer, schedule, precision, regularisation, callbacks.</summary>
-/// <remarks>Validated once, when the trainer is created; every problem is listed in one exception.</remarks>
-public sealed class TrainerOptions
+/// <remarks>
+/// Validated once, when the trainer is created; every problem is listed in one exception. A record: <c>options with { Epochs = 3 }</c>
+/// copies every setting, and the copy gets its own <see cref="Callbacks"/> list (the callbacks in it are the same objects).
+/// </remarks>
+public sealed record TrainerOptions
 {
+    /// <summary>Default options.</summary>
+    public TrainerOptions() { }
+
+    /// <summary>The copy made by <c>with</c>: every setting, and a new <see cref="Callbacks"/> list holding the same callbacks.</summary>
+    private TrainerOptions(TrainerOptions original)
+    {
+        (Epochs, MaxSteps, BatchSize, Workers, Optimizer, ParameterGroups, Schedule) =
+            (original.Epochs, original.MaxSteps, original.BatchSize, original.Workers, original.Optimizer, original.ParameterGroups, original.Schedule);
+        (GradientAccumulation, GradCheckpointing, ClipGradNorm, ClipGradValue, Precision, LossScaler, Mixing, LabelSmoothing) =
+            (original.GradientAccumulation, original.GradCheckpointing, original.ClipGradNorm, original.ClipGradValue, original.Precision, original.LossScaler, original.Mixing, original.LabelSmoothing);
+        (Ema, Seed, UInt8Normalization, Device, RecoveryCheckpoint, SkipUnreadable, Monitor, PlateauMonitor) =
+            (original.Ema, original.Seed, original.UInt8Normalization, original.Device, original.RecoveryCheckpoint, original.SkipUnreadable, original.Monitor, original.PlateauMonitor);
+        Callbacks = original.Callbacks is null ? null! : [.. original.Callbacks];
+    }
+
     /// <summary>Epochs to train. <value>Default: 10.</value></summary>
     public int Epochs { get; init; } = 10;
 
@@ -89,17 +108,27 @@ public sealed class TrainerOptions
     /// <summary>Callbacks, run in <see cref="Callback.Order"/> and then list order.</summary>
     public IList<Callback> Callbacks { get; init; } = [];
 
-    /// <summary>A copy with the run-defining settings replaced (for <see cref="FineTuner"/>); every property is copied (a test lists them).</summary>
-    internal TrainerOptions With(int epochs, OptimizerConfig optimizer, LrScheduleFactory schedule, ParameterGroupFactory? parameterGroups, IEnumerable<Callback> extraCallbacks) => new()
-    {
-        Epochs = epochs, MaxSteps = MaxSteps, BatchSize = BatchSize, Workers = Workers, Optimizer = optimizer, ParameterGroups = parameterGroups,
-        Schedule = schedule, GradientAccumulation = GradientAccumulation, GradCheckpointing = GradCheckpointing, ClipGradNorm = ClipGradNorm, ClipGradValue = ClipGradValue,
-        Precision = Precision, LossScaler = LossScaler, Mixing = Mixing, LabelSmoothing = LabelSmoothing, Ema = Ema, Seed = Seed,
-        UInt8Normalization = UInt8Normalization, RecoveryCheckpoint = RecoveryCheckpoint, Device = Device,
-        Callbacks = [.. extraCallbacks, .. Callbacks ?? []],
-    };
+    /// <summary>
+    /// Whether an unreadable training or validation image (missing, corrupt, truncated) is skipped instead of failing the
+    /// fit, in the loaders the trainer makes from sample sources (<see cref="Data.DataLoaderOptions.SkipUnreadable"/>).
+    /// Skipped files are listed per epoch in <see cref="EpochResult.Skipped"/> and on <see cref="ProgressDisplay"/>'s epoch line.
+    /// </summary>
+    /// <value>Default: false (the first unreadable image fails the fit, naming the file).</value>
+    public bool SkipUnreadable { get; init; }
 
-    internal void Validate()
+    /// <summary>The metric that picks <see cref="FitResult.BestEpoch"/>. <value>Default: <see cref="Metric.ValTop1"/>.</value></summary>
+    public Metric Monitor { get; init; } = Metric.ValTop1;
+
+    /// <summary>
+    /// The metric a <see cref="Optim.Schedules.ReduceLROnPlateau"/> schedule is given after each epoch; its mode must agree
+    /// with the schedule's. Null: <see cref="Metric.ValLoss"/>, or <see cref="Metric.TrainLoss"/> without validation data.
+    /// </summary>
+    /// <value>Default: null.</value>
+    public Metric? PlateauMonitor { get; init; }
+
+    /// <summary>Checks every option (the trainer does it once, when it is created); throws one exception listing all problems.</summary>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public void Validate()
     {
         List<string> errors = [];
         if (Epochs <= 0) errors.Add($"{nameof(Epochs)} must be > 0 (was {Epochs}).");
@@ -118,6 +147,8 @@ public sealed class TrainerOptions
         if (Callbacks is null) errors.Add($"{nameof(Callbacks)} must not be null.");
         else if (Callbacks.Any(c => c is null)) errors.Add($"{nameof(Callbacks)} contains null.");
         if (Ema is not null) errors.AddRange(Ema.Errors());
+        if (Monitor.Name is null) errors.Add($"{nameof(Monitor)} must name a metric, e.g. Metric.ValTop1.");
+        if (PlateauMonitor is { Name: null }) errors.Add($"{nameof(PlateauMonitor)} must name a metric or be null.");
         try { Optimizer?.Validate(); }
         catch (ArgumentException e) { errors.Add(e.Message); }
         if (errors.Count > 0) throw new ArgumentException($"Invalid {nameof(TrainerOptions)}:\n  " + string.Join("\n  ", errors));

@@ -1,5 +1,7 @@
+using FineTune.Vision.Data;
 using FineTune.Vision.Models;
 using FineTune.Vision.Optim;
+using FineTune.Vision.Training.Callbacks;
 using static TorchSharp.torch;
 
 namespace FineTune.Vision.Training;
@@ -12,6 +14,7 @@ public sealed class TrainingContext
 {
     private readonly Dictionary<string, double> _metrics = new(StringComparer.Ordinal);
     private readonly List<IReadOnlyDictionary<string, double>> _history = [];
+    private readonly List<EpochResult> _results = [];
     private readonly Action<string> _saveCheckpoint;
 
     internal TrainingContext(IVisionModel model, TrainerOptions options, TrainingOptimizer optimizer, Action<string> saveCheckpoint)
@@ -98,9 +101,18 @@ public sealed class TrainingContext
     /// <summary>Why training stops (null while it goes on).</summary>
     public string? StopReason { get; private set; }
 
+    /// <summary>The kind of stop asked for (null while training goes on).</summary>
+    public StopKind? StopKind { get; private set; }
+
     /// <summary>
-    /// This epoch's metrics so far: <c>train_loss</c>, <c>train_top1</c>, <c>lr</c>, <c>val_loss</c>, <c>val_top1</c>,
-    /// <c>val_top5</c>, and <c>ema_val_*</c> with EMA.
+    /// Training images of the current (or last) epoch skipped as unreadable (<see cref="TrainerOptions.SkipUnreadable"/>),
+    /// known once the epoch's training pass has ended.
+    /// </summary>
+    public IReadOnlyList<SkippedSample> EpochSkipped { get; internal set; } = [];
+
+    /// <summary>
+    /// This epoch's metrics so far by <see cref="Metric.Name"/>: <c>train_loss</c>, <c>train_top1</c>, <c>lr</c>, <c>val_loss</c>,
+    /// <c>val_top1</c>, <c>val_top5</c>, <c>ema_val_*</c> with EMA, and those callbacks set.
     /// </summary>
     public IReadOnlyDictionary<string, double> EpochMetrics => _metrics;
 
@@ -110,12 +122,25 @@ public sealed class TrainingContext
     /// <summary>The last validation result (null before the first, or without validation data).</summary>
     public EvaluationResult? Validation { get; internal set; }
 
-    /// <summary>Asks the loop to stop after the current batch; the first reason given is kept.</summary>
-    public void StopTraining(string reason)
+    /// <summary>Asks the loop to stop after the current batch (a <see cref="Training.StopKind.Callback"/> stop); the first reason given is kept.</summary>
+    public void StopTraining(string reason) => StopTraining(Training.StopKind.Callback, reason);
+
+    /// <summary>Asks the loop to stop after the current batch, saying what kind of stop it is; the first reason given is kept.</summary>
+    public void StopTraining(StopKind kind, string reason)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        StopReason ??= reason;
+        if (StopReason is null) (StopReason, StopKind) = (reason, kind);
         StopRequested = true;
+    }
+
+    /// <summary>
+    /// Adds a metric of the epoch (e.g. a custom validation metric computed in <see cref="Callback.OnValidationEnd"/>): it goes
+    /// into <see cref="EpochMetrics"/>, the history, <see cref="EpochResult.Metrics"/>, and trackers can monitor it.
+    /// </summary>
+    public void SetMetric(Metric metric, double value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(metric.Name, nameof(metric));
+        _metrics[metric.Name] = value;
     }
 
     /// <summary>
@@ -128,26 +153,39 @@ public sealed class TrainingContext
         _saveCheckpoint(weightsPath);
     }
 
-    internal void SetMetric(string name, double value) => _metrics[name] = value;
+    /// <summary>The validation result of the current epoch (null until it is validated).</summary>
+    internal EvaluationResult? EpochValidation { get; set; }
+
+    /// <summary>Typed rows of <see cref="History"/>, one per entry.</summary>
+    internal IReadOnlyList<EpochResult> Results => _results;
 
     internal void BeginEpoch(int epoch)
     {
         Epoch = epoch;
         _metrics.Clear();
-        (RunningLoss, RunningAccuracy) = (double.NaN, double.NaN);
+        (RunningLoss, RunningAccuracy, EpochValidation, EpochSkipped) = (double.NaN, double.NaN, null, []);
     }
 
-    internal void EndEpoch() => _history.Add(new Dictionary<string, double>(_metrics, StringComparer.Ordinal));
+    internal void EndEpoch()
+    {
+        var metrics = new Dictionary<string, double>(_metrics, StringComparer.Ordinal);
+        _history.Add(metrics);
+        _results.Add(new EpochResult(Epoch, metrics, EpochValidation, EpochTrainTime, EpochDataWait, EpochSkipped));
+    }
 
     internal void TruncateHistory(int count)
     {
-        if (count < _history.Count) _history.RemoveRange(count, _history.Count - count);
+        if (count >= _history.Count) return;
+        _history.RemoveRange(count, _history.Count - count);
+        _results.RemoveRange(count, _results.Count - count);
     }
 
     internal void RestoreHistory(IEnumerable<IReadOnlyDictionary<string, double>> history)
     {
         _history.Clear();
         _history.AddRange(history);
+        _results.Clear();
+        _results.AddRange(_history.Select((m, i) => new EpochResult(i, m, null, TimeSpan.Zero, TimeSpan.Zero, [])));
     }
 
     internal void ClearBatch()
@@ -156,5 +194,5 @@ public sealed class TrainingContext
         SkipStep = false;
     }
 
-    internal void ResetStop() => (StopRequested, StopReason) = (false, null);
+    internal void ResetStop() => (StopRequested, StopReason, StopKind) = (false, null, null);
 }

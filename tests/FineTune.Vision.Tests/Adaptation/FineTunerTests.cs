@@ -4,6 +4,10 @@ using FineTune.Vision.Models;
 using FineTune.Vision.Optim;
 using FineTune.Vision.Tests.Training;
 using FineTune.Vision.Training;
+using TorchSharp;
+using FineTune.Vision.Transforms;
+using FineTune.Vision.Training.Precision;
+using FineTune.Vision.Training.Callbacks;
 
 namespace FineTune.Vision.Tests.Adaptation;
 
@@ -102,9 +106,10 @@ public sealed class FineTunerTests : IDisposable
     [Fact]
     public void The_trainer_options_pass_through_except_the_plan()
     {
-        // A tripwire: a new TrainerOptions property must be copied in TrainerOptions.With and listed here.
+        // A tripwire: a new TrainerOptions property must be copied by the record's copy constructor (what `with` uses) and listed here.
         string[] known = ["Epochs", "MaxSteps", "BatchSize", "Workers", "Optimizer", "ParameterGroups", "Schedule", "GradientAccumulation", "GradCheckpointing",
-            "ClipGradNorm", "ClipGradValue", "Precision", "LossScaler", "Mixing", "LabelSmoothing", "Ema", "Seed", "UInt8Normalization", "RecoveryCheckpoint", "Device", "Callbacks"];
+            "ClipGradNorm", "ClipGradValue", "Precision", "LossScaler", "Mixing", "LabelSmoothing", "Ema", "Seed", "UInt8Normalization", "RecoveryCheckpoint", "Device", "Callbacks",
+            "SkipUnreadable", "Monitor", "PlateauMonitor"];
         Assert.Equal(known.Order(StringComparer.Ordinal), typeof(TrainerOptions).GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal));
 
         using var model = Model();
@@ -122,6 +127,31 @@ public sealed class FineTunerTests : IDisposable
         Assert.True(model.GradCheckpointing);
         Assert.Contains(mine, o.Callbacks);
         Assert.Equal(2e-3, o.Optimizer.Lr);
+    }
+
+    [Fact]
+    public void With_copies_every_trainer_option_and_gives_the_copy_its_own_callback_list()
+    {
+        var callback = new Seen();
+        var original = new TrainerOptions
+        {
+            Epochs = 7, MaxSteps = 70, BatchSize = 3, Workers = 2, Optimizer = Optimizers.Sgd(0.5), ParameterGroups = m => [], Schedule = LrSchedules.Linear(),
+            GradientAccumulation = 4, GradCheckpointing = true, ClipGradNorm = 2, ClipGradValue = 3, Precision = TrainingPrecision.Float16,
+            LossScaler = new LossScalerOptions { InitScale = 8 }, Mixing = new MixupCutMix(new MixupCutMixOptions { NumClasses = 10 }), LabelSmoothing = 0.2, Ema = new EmaOptions(), Seed = 5,
+            UInt8Normalization = Normalization.Inception, RecoveryCheckpoint = "r.safetensors", Device = torch.CPU, SkipUnreadable = true,
+            Monitor = Metric.ValLoss, PlateauMonitor = Metric.TrainLoss, Callbacks = { callback },
+        };
+        var copy = original with { };
+        foreach (var property in typeof(TrainerOptions).GetProperties().Where(p => p.Name != nameof(TrainerOptions.Callbacks)))
+        {
+            object? value = property.GetValue(original);
+            Assert.False(Equals(value, property.GetValue(new TrainerOptions())), $"the test must set {property.Name} to a non-default value");
+            Assert.Equal(value, property.GetValue(copy));
+        }
+        Assert.NotSame(original.Callbacks, copy.Callbacks);
+        Assert.Equal([callback], copy.Callbacks);
+        copy.Callbacks.Add(new Seen());
+        Assert.Single(original.Callbacks);
     }
 
     /// <summary>The trainable groups of each epoch and the base rate of each step.</summary>

@@ -102,14 +102,14 @@ public sealed class GradualUnfreezingTests : IDisposable
         var first = new GroupRates();
         using (var model = TrainingFixtures.Model(TinyVit))
         using (var trainer = new Trainer(model, ResumeOptions(first, new SaveAndStop(path, afterEpoch: 1, afterStep))))
-            Assert.Equal("saved", trainer.Fit(data.Loader(16, shuffle: true)).StopReason);
+            Assert.Equal("saved", trainer.Fit(data.Loader(16, shuffle: true)).StopReason.Message);
 
         var second = new GroupRates();
         using (var model = TrainingFixtures.Model(TinyVit, seed: 99))
         using (var trainer = new Trainer(model, ResumeOptions(second)))
         {
             trainer.LoadCheckpoint(path);
-            Assert.Equal(9, trainer.Fit(data.Loader(16, shuffle: true)).Step);
+            Assert.Equal(9, trainer.Fit(data.Loader(16, shuffle: true)).Steps);
         }
 
         Assert.Equal(straight.Losses.Count, first.Losses.Count + second.Losses.Count);

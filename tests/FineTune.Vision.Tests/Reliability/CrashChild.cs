@@ -56,7 +56,7 @@ namespace FineTune.Vision.Tests.Reliability
             using var threads = TrainingFixtures.SingleThread();
             using var model = TrainingFixtures.Model(Config);
             using var loader = Loader();
-            using var trainer = new Trainer(model, Options(new ModelCheckpoint(dir, monitor: "train_loss", saveBest: false), new Probe(dir, mode)));
+            using var trainer = new Trainer(model, Options(new ModelCheckpoint(dir, monitor: Metric.TrainLoss, saveBest: false), new Probe(dir, mode)));
             trainer.Fit(loader);
         }
 

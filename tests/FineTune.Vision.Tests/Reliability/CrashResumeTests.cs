@@ -66,15 +66,15 @@ public sealed class CrashResumeTests : IDisposable
         using (var trainer = new Trainer(model, CrashChild.Options(recovery, first, new CancelAt(cts, epoch: 1, batch: 2))))
         {
             var context = trainer.Fit(loader, cancellationToken: cts.Token);
-            Assert.Equal("cancelled", context.StopReason);
-            Assert.Equal(1, context.Epoch);
+            Assert.Equal("cancelled", context.StopReason.Message);
+            Assert.Equal(1, trainer.Context.Epoch);
         }
         Assert.True(File.Exists(recovery) && File.Exists(Trainer.StatePathFor(recovery)));
         List<double> rest = Train(recovery, out _);
         Assert.Equal(straight, [.. first.Losses, .. rest]);
     }
 
-    private List<double> Train(string? resumeFrom, out TrainingContext context)
+    private List<double> Train(string? resumeFrom, out FitResult context)
     {
         var recorder = new Recorder();
         using var model = TrainingFixtures.Model(CrashChild.Config, seed: resumeFrom is null ? 1 : 99);

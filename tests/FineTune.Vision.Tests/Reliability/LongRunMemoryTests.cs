@@ -37,7 +37,7 @@ public sealed class LongRunMemoryTests(ITestOutputHelper output) : IDisposable
             Epochs = 100, MaxSteps = 10_000, Optimizer = Optimizers.AdamW(1e-3), Schedule = LrSchedules.Cosine(warmupFraction: 0.05),
             ClipGradNorm = 1.0, Ema = new EmaOptions { Decay = 0.99 }, Callbacks = { sampler },
         });
-        Assert.Equal(10_000, trainer.Fit(train).Step);
+        Assert.Equal(10_000, trainer.Fit(train).Steps);
         AssertFlat("training step", sampler.Samples[1_000], sampler.Samples[5_000], sampler.Samples[9_999]);
     }
 

@@ -26,7 +26,7 @@ public sealed class NumericsTests : IDisposable
     [InlineData(false)]
     public void A_nan_loss_never_replaces_the_last_good_checkpoint(bool terminateOnNaN)
     {
-        var checkpoint = new ModelCheckpoint(_dir.Path, monitor: "train_loss");
+        var checkpoint = new ModelCheckpoint(_dir.Path, monitor: Metric.TrainLoss);
         var callbacks = new List<Callback> { checkpoint, new PoisonAt(epoch: 1, batch: 2) };
         if (terminateOnNaN) callbacks.Add(new TerminateOnNaN());
         using var model = TrainingFixtures.Model(CrashChild.Config);
@@ -36,7 +36,7 @@ public sealed class NumericsTests : IDisposable
 
         if (terminateOnNaN)
         {
-            Assert.Equal("the training loss is NaN at step 8 (epoch 1, batch 2)", context.StopReason);
+            Assert.Equal("the training loss is NaN at step 8 (epoch 1, batch 2)", context.StopReason.Message);
             Assert.Equal([1], checkpoint.SkippedEpochs);
         }
         else
@@ -54,7 +54,7 @@ public sealed class NumericsTests : IDisposable
     [Fact]
     public void Under_fp16_an_overflowing_batch_is_skipped_by_the_loss_scaler_and_training_goes_on()
     {
-        var checkpoint = new ModelCheckpoint(_dir.Path, monitor: "val_loss");
+        var checkpoint = new ModelCheckpoint(_dir.Path, monitor: Metric.ValLoss);
         var probe = new OverflowAt(epoch: 1, batch: 2);
         using var model = TrainingFixtures.Model(CrashChild.Config);
         using var loader = CrashChild.Loader();
@@ -66,8 +66,8 @@ public sealed class NumericsTests : IDisposable
         });
         var context = trainer.Fit(loader, validation);
 
-        Assert.Null(context.StopReason);
-        Assert.Equal(12, context.Step);
+        Assert.Equal(StopKind.Completed, context.StopReason.Kind);
+        Assert.Equal(12, context.Steps);
         Assert.Equal(1, trainer.LossScaler!.SkippedSteps);
         Assert.Equal(512, trainer.LossScaler.Scale);                 // backed off once, not grown back within 4 steps
         Assert.True(probe.Unchanged, "the overflowing batch changed the weights");

@@ -21,15 +21,15 @@ public sealed class CallbackStateResumeTests : IDisposable
     /// halves the rate after the 3rd epoch, and early stopping (patience 3) stops after the 4th. Losing either state at
     /// a resume after epoch 2 would move both events two epochs later.
     /// </summary>
-    private static (TrainingContext Context, Recorder Recorder, ModelCheckpoint Checkpoint) Run(string directory, bool interruptAfterEpoch2, string? resumeFrom)
+    private static (FitResult Context, Recorder Recorder, ModelCheckpoint Checkpoint) Run(string directory, bool interruptAfterEpoch2, string? resumeFrom)
     {
         var recorder = new Recorder();
-        var checkpoint = new ModelCheckpoint(directory, monitor: "train_loss", saveBest: false, keepTopK: 2);
+        var checkpoint = new ModelCheckpoint(directory, monitor: Metric.TrainLoss, saveBest: false, keepTopK: 2);
         var options = new TrainerOptions
         {
             Epochs = 10, BatchSize = 8, Workers = 1, Seed = 3, Optimizer = Optimizers.Sgd(Lr),
             Schedule = (lr, _) => new ReduceLROnPlateau(lr, factor: 0.5, patience: 1, threshold: 0.5),
-            Callbacks = { recorder, new EarlyStopping("train_loss", patience: 3, minDelta: 1.0), checkpoint },
+            Callbacks = { recorder, new EarlyStopping(Metric.TrainLoss, patience: 3, minDelta: 1.0), checkpoint },
         };
         if (interruptAfterEpoch2) options.Callbacks.Add(new InterruptAfter(2));
         using var model = TrainingFixtures.Model(TrainingFixtures.MicroVit);
@@ -44,8 +44,8 @@ public sealed class CallbackStateResumeTests : IDisposable
         using var dir = new TempDir();
         var (whole, straight, straightCheckpoint) = Run(Path.Combine(dir.Path, "a"), false, null);
         Assert.Equal(4, whole.History.Count);
-        Assert.Contains("has not improved for 3 epochs", whole.StopReason);
-        Assert.Equal([Lr, Lr, Lr, Lr / 2], [.. whole.History.Select(h => h["lr"])]);
+        Assert.Contains("has not improved for 3 epochs", whole.StopReason.Message);
+        Assert.Equal([Lr, Lr, Lr, Lr / 2], [.. whole.History.Select(h => h[Metric.LearningRate])]);
 
         var (cut, first, checkpoint) = Run(Path.Combine(dir.Path, "b"), true, null);
         Assert.Equal(2, cut.History.Count);

@@ -30,7 +30,8 @@ public sealed class DataWaitTests : IDisposable
         var source = TrainingFixtures.FashionTrain(16).With(new SampleEncoder(new Compose(transform, new Resize(8, 8)), 8, 8, Normalization.Inception));
         using var loader = TrainingFixtures.Loader(source, 4, shuffle: false);
         using var trainer = new Trainer(model, new TrainerOptions { Epochs = 1, Optimizer = Optimizers.AdamW(1e-3) });
-        return trainer.Fit(loader);
+        trainer.Fit(loader);
+        return trainer.Context;
     }
 
     [Fact]

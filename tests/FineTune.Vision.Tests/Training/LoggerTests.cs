@@ -23,7 +23,7 @@ public sealed class LoggerTests : IDisposable
         using var model = TrainingFixtures.Model(TrainingFixtures.MicroVit);
         using var train = TrainingFixtures.Loader(TrainingFixtures.Encode(TrainingFixtures.FashionTrain(40), 8), 4, shuffle: true);
         using var val = TrainingFixtures.Loader(TrainingFixtures.Encode(TrainingFixtures.FashionTest(8), 8), 4, shuffle: false);
-        var checkpoint = new ModelCheckpoint(Path.Combine(dir.Path, "ckpt"), monitor: "val_loss", saveBest: false, saveLast: false, keepTopK: 2);
+        var checkpoint = new ModelCheckpoint(Path.Combine(dir.Path, "ckpt"), monitor: Metric.ValLoss, saveBest: false, saveLast: false, keepTopK: 2);
         using var trainer = new Trainer(model, new TrainerOptions
         {
             Epochs = 3, Optimizer = Optimizers.AdamW(1e-3),

@@ -45,7 +45,7 @@ public sealed class MemoryTests(ITestOutputHelper output)
         var context = trainer.Fit(train, val);
 
         output.WriteLine($"2000 steps in {clock.Elapsed.TotalSeconds:F1} s");
-        Assert.Equal(2000, context.Step);
+        Assert.Equal(2000, context.Steps);
         var (warm, mid, end) = (sampler.Samples[200], sampler.Samples[1000], sampler.Samples[1999]);
         output.WriteLine($"live tensors {warm.Tensors} / {mid.Tensors} / {end.Tensors}; thread live {warm.ThreadLive} / {end.ThreadLive}; " +
                          $"private bytes {warm.Bytes >> 20} / {mid.Bytes >> 20} / {end.Bytes >> 20} MiB");

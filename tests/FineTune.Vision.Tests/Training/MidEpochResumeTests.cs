@@ -1,6 +1,7 @@
 using FineTune.Vision.Optim;
 using FineTune.Vision.Tests.Data;
 using FineTune.Vision.Training;
+using FineTune.Vision.Training.Callbacks;
 using FineTune.Vision.Transforms;
 
 namespace FineTune.Vision.Tests.Training;
@@ -28,14 +29,14 @@ public sealed class MidEpochResumeTests : IDisposable
     }
 
     /// <summary>Runs a fresh model (same init) with <paramref name="options"/>, optionally from a checkpoint; returns the context.</summary>
-    private static TrainingContext Run(TrainerOptions options, string? resumeFrom = null, Action<Trainer>? after = null)
+    private static FitResult Run(TrainerOptions options, string? resumeFrom = null, Action<Trainer>? after = null)
     {
         using var model = TrainingFixtures.Model(TrainingFixtures.MicroVit with { DropPathRate = 0.2 }, seed: resumeFrom is null ? 1 : 77);
         using var train = TrainingFixtures.Loader(Data.Train, 8, shuffle: true, seed: 11);
         using var val = TrainingFixtures.Loader(Data.Validation, 16, shuffle: false);
         using var trainer = new Trainer(model, options);
         if (resumeFrom is not null) trainer.LoadCheckpoint(resumeFrom);
-        TrainingContext context = trainer.Fit(train, val);
+        FitResult context = trainer.Fit(train, val);
         after?.Invoke(trainer);
         return context;
     }
@@ -48,26 +49,26 @@ public sealed class MidEpochResumeTests : IDisposable
         var cosine = LrSchedules.Cosine(warmupFraction: 0.25);
 
         var straight = new Recorder();
-        TrainingContext whole = Run(Options(cosine, null, straight));
-        Assert.Equal(6, whole.Step); // 48 samples, batch 8: 6 batches per epoch, accumulation 2: 3 steps
-        Assert.True(whole.History[1].ContainsKey("ema_val_top1"), "the EMA weights are evaluated too");
+        FitResult whole = Run(Options(cosine, null, straight));
+        Assert.Equal(6, whole.Steps); // 48 samples, batch 8: 6 batches per epoch, accumulation 2: 3 steps
+        Assert.True(whole.History[1].Get(Metric.EmaValTop1) is not null, "the EMA weights are evaluated too");
 
         // Save after optimizer step 4 (epoch 1, batches 0 and 1) and stop there: the resume starts at epoch 1, batch 2.
         var first = new Recorder();
         Run(Options(cosine, null, first, new SaveAndStopAtStep(4, path)));
         var second = new Recorder();
-        TrainingContext resumed = Run(Options(cosine, null, second), path);
+        FitResult resumed = Run(Options(cosine, null, second), path);
 
-        Assert.Equal(whole.Step, resumed.Step);
+        Assert.Equal(whole.Steps, resumed.Steps);
         double[] losses = [.. first.Losses, .. second.Losses];
         Assert.Equal(straight.Losses.Count, losses.Length);
         for (int i = 0; i < losses.Length; i++)
             Assert.True(Math.Abs(straight.Losses[i] - losses[i]) <= 1e-6, $"batch {i}: {straight.Losses[i]} vs {losses[i]}");
         Assert.Equal(straight.Lrs, [.. first.Lrs, .. second.Lrs]);
         Assert.Equal(2, resumed.History.Count); // the cut-short part of epoch 1 left no entry
-        foreach (string metric in new[] { "train_loss", "train_top1", "val_loss", "ema_val_loss" })
+        foreach (Metric metric in new[] { Metric.TrainLoss, Metric.TrainTop1, Metric.ValLoss, Metric.EmaValLoss })
             Assert.Equal(whole.History[1][metric], resumed.History[1][metric], 9);
-        Assert.Equal(whole.History[0]["val_loss"], resumed.History[0]["val_loss"], 12);
+        Assert.Equal(whole.History[0][Metric.ValLoss], resumed.History[0][Metric.ValLoss], 12);
     }
 
     [Fact]
@@ -80,8 +81,8 @@ public sealed class MidEpochResumeTests : IDisposable
         var straight = new Recorder();
         Run(Options(constant, null, straight));
         var first = new Recorder();
-        TrainingContext budget = Run(Options(constant, 2, first), after: t => t.SaveCheckpoint(path));
-        Assert.Equal(2, budget.Step);
+        FitResult budget = Run(Options(constant, 2, first), after: t => t.SaveCheckpoint(path));
+        Assert.Equal(2, budget.Steps);
         Assert.Equal(4, first.Losses.Count); // 2 steps of 2 micro-batches, in the middle of epoch 0 (6 batches)
         var second = new Recorder();
         Run(Options(constant, null, second), path);

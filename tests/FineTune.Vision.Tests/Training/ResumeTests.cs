@@ -41,12 +41,12 @@ public sealed class ResumeTests : IDisposable
             trainer.Fit(loader, val);
 
         var first = new Recorder();
-        var checkpoint = new ModelCheckpoint(dir.Path, monitor: "val_top1", keepTopK: 1);
+        var checkpoint = new ModelCheckpoint(dir.Path, monitor: Metric.ValTop1, keepTopK: 1);
         using (var model = TrainingFixtures.Model(config))
         using (var loader = TrainingFixtures.Loader(source, 16, shuffle: true, seed: 5))
         using (var val = TrainingFixtures.Loader(validation, 16, shuffle: false))
         using (var trainer = new Trainer(model, Options(2, first, checkpoint, new Interrupt())))
-            Assert.Equal("interrupted", trainer.Fit(loader, val).StopReason);
+            Assert.Equal("interrupted", trainer.Fit(loader, val).StopReason.Message);
         Assert.True(File.Exists(checkpoint.LastPath) && File.Exists(Trainer.StatePathFor(checkpoint.LastPath)) && File.Exists(Trainer.EmaPathFor(checkpoint.LastPath)));
         Assert.True(File.Exists(checkpoint.BestPath));
         Assert.Single(checkpoint.TopK);
@@ -59,7 +59,7 @@ public sealed class ResumeTests : IDisposable
         {
             trainer.LoadCheckpoint(checkpoint.LastPath);
             var context = trainer.Fit(loader, val);
-            Assert.Equal(12, context.Step);
+            Assert.Equal(12, context.Steps);
         }
 
         double[] resumed = [.. first.Losses, .. second.Losses];
@@ -84,7 +84,7 @@ public sealed class ResumeTests : IDisposable
         using (var trainer = new Trainer(model, options))
         {
             var context = trainer.Fit(train);
-            Assert.All(context.History, h => Assert.True(double.IsFinite(h["train_loss"])));
+            Assert.All(context.History, h => Assert.True(double.IsFinite(h[Metric.TrainLoss])));
             Assert.Equal(TorchSharp.torch.ScalarType.Float16, model.parameters().First().dtype);
             Assert.True(trainer.LossScaler!.Scale > 1024, $"the scale should have grown after good steps: {trainer.LossScaler.Scale}");
             trainer.SaveCheckpoint(path);

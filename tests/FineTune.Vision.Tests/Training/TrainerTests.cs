@@ -29,13 +29,13 @@ public sealed class TrainerTests : IDisposable
         var context = trainer.Fit(train, test);
 
         Assert.Equal(3, context.History.Count);
-        Assert.True(context.History[2]["train_loss"] < context.History[0]["train_loss"], "training loss should fall");
+        Assert.True(context.History[2][Metric.TrainLoss] < context.History[0][Metric.TrainLoss], "training loss should fall");
         EvaluationResult result = trainer.Evaluate(test);
         Assert.True(result.Top1 > 0.5, $"10 classes, chance is 10%; got {result}");
         Assert.True(result.Top5 > result.Top1);
         Assert.Equal(600, result.Samples);
         Assert.Equal(600, result.Confusion.Total);
-        Assert.Equal(result.Top1, context.History[2]["val_top1"], 6);
+        Assert.Equal(result.Top1, context.History[2][Metric.ValTop1], 6);
         Assert.Equal(10, result.PerClassAccuracy.Count);
 
         Predictions plain = trainer.Predict(test), flipped = trainer.Predict(test, flipTta: true);
@@ -117,7 +117,7 @@ public sealed class TrainerTests : IDisposable
         Assert.All(softTargets, s => Assert.Equal(new long[] { 32, 10 }, s));
         Assert.All(model.parameters(), p => Assert.Equal(ScalarType.BFloat16, p.dtype));
         Assert.All(trainer.Optimizer.Parameters, p => Assert.Equal(ScalarType.Float32, p.dtype));
-        Assert.True(context.History[1]["train_loss"] < context.History[0]["train_loss"], "bf16 training should lower the loss");
+        Assert.True(context.History[1][Metric.TrainLoss] < context.History[0][Metric.TrainLoss], "bf16 training should lower the loss");
     }
 
     [Fact]
@@ -128,16 +128,16 @@ public sealed class TrainerTests : IDisposable
         var recorder = new Recorder();
         using var trainer = new Trainer(model, new TrainerOptions { Epochs = 3, GradientAccumulation = 3, Callbacks = { recorder } });
         var context = trainer.Fit(train);
-        Assert.Equal(3 * 4, context.Step); // 10 batches per epoch → windows of 3, 3, 3, 1
+        Assert.Equal(3 * 4, context.Steps); // 10 batches per epoch → windows of 3, 3, 3, 1
         Assert.Equal(30, recorder.Losses.Count);
 
         using var model2 = TrainingFixtures.Model(TrainingFixtures.MicroVit);
         var recorder2 = new Recorder();
         using var budget = new Trainer(model2, new TrainerOptions { Epochs = 5, MaxSteps = 7, Callbacks = { recorder2 } });
         var c2 = budget.Fit(train);
-        Assert.Equal(7, c2.Step);
+        Assert.Equal(7, c2.Steps);
         Assert.Equal(7, recorder2.Losses.Count);
-        Assert.Contains("step budget", c2.StopReason);
+        Assert.Contains("step budget", c2.StopReason.Message);
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class TrainerTests : IDisposable
             Epochs = 3, Callbacks = { new TerminateOnNaN(), new LambdaCallback(c => c.Images!.fill_(float.NaN)) },
         });
         var context = trainer.Fit(train);
-        Assert.Contains("NaN", context.StopReason);
+        Assert.Contains("NaN", context.StopReason.Message);
         Assert.Single(context.History);
         Assert.All(model.parameters().Zip(weights), pw => Assert.True(pw.First.detach().eq(pw.Second).all().item<bool>(), "the NaN step must be skipped"));
     }
@@ -180,12 +180,12 @@ public sealed class TrainerTests : IDisposable
         using var model = TrainingFixtures.Model(TrainingFixtures.MicroVit);
         var train = TrainingFixtures.Encode(TrainingFixtures.FashionTrain(36), 8); // the trainer makes its own loader
         // With a zero-ish rate the loss never improves by min_delta: patience 2 stops after epoch 3.
-        var stop = new EarlyStopping("train_loss", patience: 2, minDelta: 1.0);
+        var stop = new EarlyStopping(Metric.TrainLoss, patience: 2, minDelta: 1.0);
         using var trainer = new Trainer(model, new TrainerOptions { Epochs = 10, BatchSize = 8, Workers = 1, Optimizer = Optimizers.Sgd(1e-9), Callbacks = { stop } });
         var context = trainer.Fit(train);
-        Assert.Equal(4 * 3, context.Step); // 36 samples, batch 8, last partial batch dropped
+        Assert.Equal(4 * 3, context.Steps); // 36 samples, batch 8, last partial batch dropped
         Assert.Equal(3, context.History.Count);
-        Assert.Contains("train_loss has not improved for 2 epochs", context.StopReason);
+        Assert.Contains("train_loss has not improved for 2 epochs", context.StopReason.Message);
         Assert.Equal(MetricMode.Min, stop.Mode);
     }
 }

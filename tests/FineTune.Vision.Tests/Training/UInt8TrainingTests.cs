@@ -1,6 +1,7 @@
 using FineTune.Vision.Data;
 using FineTune.Vision.Optim;
 using FineTune.Vision.Training;
+using FineTune.Vision.Training.Callbacks;
 using FineTune.Vision.Transforms;
 
 namespace FineTune.Vision.Tests.Training;
@@ -13,7 +14,7 @@ public sealed class UInt8TrainingTests : IDisposable
     /// <summary>Restores the intra-op thread count.</summary>
     public void Dispose() => _threads.Dispose();
 
-    private static (TrainingContext Context, Recorder Recorder, EvaluationResult Eval) Train(SampleSource train, SampleSource test)
+    private static (FitResult Context, Recorder Recorder, EvaluationResult Eval) Train(SampleSource train, SampleSource test)
     {
         var recorder = new Recorder();
         using var model = TrainingFixtures.Model(TrainingFixtures.MicroVit);
@@ -34,12 +35,12 @@ public sealed class UInt8TrainingTests : IDisposable
         var (floats, floatLosses, floatEval) = Train(TrainingFixtures.Encode(train, 8), TrainingFixtures.Encode(test, 8));
         var (bytes, byteLosses, byteEval) = Train(train.WithUInt8(8, 8, new Resize(8, 8)), test.WithUInt8(8, 8, new Resize(8, 8)));
 
-        Assert.True(bytes.History[2]["train_loss"] < bytes.History[0]["train_loss"] - 0.1, "the uint8 run should learn");
+        Assert.True(bytes.History[2][Metric.TrainLoss] < bytes.History[0][Metric.TrainLoss] - 0.1, "the uint8 run should learn");
         Assert.Equal(floatLosses.Losses.Count, byteLosses.Losses.Count);
         for (int i = 0; i < 3; i++) Assert.Equal(floatLosses.Losses[i], byteLosses.Losses[i], 4);
-        Assert.Equal(floats.History[0]["train_loss"], bytes.History[0]["train_loss"], 3);
+        Assert.Equal(floats.History[0][Metric.TrainLoss], bytes.History[0][Metric.TrainLoss], 3);
         // Rounding differences (a lookup table vs multiply-add) grow a little over 60 steps, but stay small.
-        Assert.True(Math.Abs(floats.History[2]["train_loss"] - bytes.History[2]["train_loss"]) < 0.02);
+        Assert.True(Math.Abs(floats.History[2][Metric.TrainLoss] - bytes.History[2][Metric.TrainLoss]) < 0.02);
         Assert.Equal(floatEval.Samples, byteEval.Samples);
         Assert.True(Math.Abs(floatEval.Loss - byteEval.Loss) < 0.02, $"{floatEval} vs {byteEval}");
     }

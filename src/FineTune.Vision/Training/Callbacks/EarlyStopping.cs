@@ -6,12 +6,11 @@ public sealed class EarlyStopping : MetricTracker
     private int _wait;
 
     /// <summary>Creates the callback.</summary>
-    /// <param name="monitor">The metric (default <c>val_loss</c>).</param>
-    /// <param name="mode">Lower or higher is better (null: guessed from the name).</param>
+    /// <param name="monitor">The metric (null: <see cref="Metric.ValLoss"/>).</param>
     /// <param name="patience">Epochs without improvement tolerated.</param>
     /// <param name="minDelta">Smallest improvement that counts.</param>
-    public EarlyStopping(string monitor = "val_loss", MetricMode? mode = null, int patience = 3, double minDelta = 0)
-        : base(monitor, mode, minDelta)
+    public EarlyStopping(Metric? monitor = null, int patience = 3, double minDelta = 0)
+        : base(monitor ?? Metric.ValLoss, minDelta)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(patience);
         Patience = patience;
@@ -39,7 +38,7 @@ public sealed class EarlyStopping : MetricTracker
         base.OnEpochEnd(context);
         _wait = IsNewBest ? 0 : _wait + 1;
         if (_wait >= Patience)
-            context.StopTraining($"{Monitor} has not improved for {_wait} epochs (best {Best:G6})");
+            context.StopTraining(StopKind.EarlyStopped, $"{Monitor} has not improved for {_wait} epochs (best {Best:G6})");
     }
 
     /// <inheritdoc />

@@ -7,25 +7,23 @@ namespace FineTune.Vision.Training.Callbacks;
 /// </summary>
 public abstract class MetricTracker : Callback
 {
-    /// <summary>Tracks <paramref name="monitor"/> (e.g. <c>val_loss</c>, <c>val_top1</c>).</summary>
-    /// <param name="monitor">An epoch metric name.</param>
-    /// <param name="mode">Whether lower or higher is better; null guesses from the name (loss → Min, else Max).</param>
+    /// <summary>Tracks <paramref name="monitor"/> (e.g. <see cref="Metric.ValLoss"/>, <see cref="Metric.ValTop1"/>).</summary>
+    /// <param name="monitor">The epoch metric and whether lower or higher is better.</param>
     /// <param name="minDelta">The smallest change that counts as an improvement.</param>
-    protected MetricTracker(string monitor, MetricMode? mode, double minDelta)
+    protected MetricTracker(Metric monitor, double minDelta)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(monitor);
+        if (monitor.Name is null) throw new ArgumentException("The monitored metric has no name; use e.g. Metric.ValTop1.", nameof(monitor));
         ArgumentOutOfRangeException.ThrowIfNegative(minDelta);
         Monitor = monitor;
-        Mode = mode ?? (monitor.Contains("loss", StringComparison.OrdinalIgnoreCase) ? MetricMode.Min : MetricMode.Max);
         MinDelta = minDelta;
         Best = Worst;
     }
 
     /// <summary>The monitored metric.</summary>
-    public string Monitor { get; }
+    public Metric Monitor { get; }
 
-    /// <summary>Whether lower or higher is better.</summary>
-    public MetricMode Mode { get; }
+    /// <summary>Whether lower or higher is better (the monitored metric's mode).</summary>
+    public MetricMode Mode => Monitor.Mode;
 
     /// <summary>Smallest improvement that counts.</summary>
     public double MinDelta { get; }
@@ -39,7 +37,7 @@ public abstract class MetricTracker : Callback
     /// <summary>Whether the last epoch set a new best.</summary>
     public bool IsNewBest { get; private set; }
 
-    private double Worst => Mode == MetricMode.Min ? double.PositiveInfinity : double.NegativeInfinity;
+    private double Worst => Monitor.Worst;
 
     /// <inheritdoc />
     public override void OnFitStart(TrainingContext context)
@@ -53,10 +51,10 @@ public abstract class MetricTracker : Callback
     public override void OnEpochEnd(TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!context.EpochMetrics.TryGetValue(Monitor, out double value))
+        if (!context.EpochMetrics.TryGetValue(Monitor.Name, out double value))
             throw new KeyNotFoundException($"Metric '{Monitor}' is not among this epoch's metrics ({string.Join(", ", context.EpochMetrics.Keys)}); validation metrics need validation data.");
         Current = value;
-        IsNewBest = Mode == MetricMode.Min ? value < Best - MinDelta : value > Best + MinDelta;
+        IsNewBest = Monitor.IsBetter(value, Best, MinDelta);
         if (IsNewBest) Best = value;
     }
 

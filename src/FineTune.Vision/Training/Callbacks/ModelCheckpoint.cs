@@ -16,13 +16,12 @@ public sealed class ModelCheckpoint : MetricTracker
 
     /// <summary>Creates the callback.</summary>
     /// <param name="directory">Where the files go.</param>
-    /// <param name="monitor">The metric that ranks epochs (default <c>val_loss</c>).</param>
-    /// <param name="mode">Lower or higher is better (null: guessed from the name).</param>
+    /// <param name="monitor">The metric that ranks epochs (null: <see cref="Metric.ValLoss"/>).</param>
     /// <param name="saveBest">Whether to keep <c>best.safetensors</c>.</param>
     /// <param name="saveLast">Whether to keep <c>last.safetensors</c>.</param>
     /// <param name="keepTopK">How many per-epoch checkpoints to keep, best first (0: none).</param>
-    public ModelCheckpoint(string directory, string monitor = "val_loss", MetricMode? mode = null, bool saveBest = true, bool saveLast = true, int keepTopK = 0)
-        : base(monitor, mode, 0)
+    public ModelCheckpoint(string directory, Metric? monitor = null, bool saveBest = true, bool saveLast = true, int keepTopK = 0)
+        : base(monitor ?? Metric.ValLoss, 0)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentOutOfRangeException.ThrowIfNegative(keepTopK);
@@ -77,7 +76,7 @@ public sealed class ModelCheckpoint : MetricTracker
 
     private bool IsFinite(TrainingContext context)
     {
-        if (context.EpochMetrics.TryGetValue(Monitor, out double value) ? !double.IsFinite(value) : context.StopRequested) return false;
+        if (context.EpochMetrics.TryGetValue(Monitor.Name, out double value) ? !double.IsFinite(value) : context.StopRequested) return false;
         using var scope = TorchSharp.torch.NewDisposeScope();
         return context.Model.Module.parameters().All(p => !p.is_floating_point() || TorchSharp.torch.isfinite(p).all().item<bool>());
     }
@@ -107,7 +106,7 @@ public sealed class ModelCheckpoint : MetricTracker
     /// <summary>Enters this epoch into the top-k list when it ranks; returns its file (or null) and the files that fell out.</summary>
     private (string? Path, List<string> Dropped) Rank(TrainingContext context)
     {
-        bool better(double a, double b) => Mode == MetricMode.Min ? a < b : a > b;
+        bool better(double a, double b) => Monitor.IsBetter(a, b);
         string path = Path.Combine(Directory, string.Create(CultureInfo.InvariantCulture, $"epoch-{context.Epoch + 1:D3}.safetensors"));
         bool replaced = _top.RemoveAll(t => t.Path == path) > 0; // an epoch cut short, then finished after a resume
         if (_top.Count == KeepTopK && !better(Current, _top[^1].Value)) return (null, replaced ? [path] : []);

@@ -76,7 +76,7 @@ public sealed class ProgressDisplay : Callback
         if (Interactive) _out.WriteLine();
         string metrics = string.Join("  ", context.EpochMetrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}")));
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"epoch {context.Epoch + 1}/{context.Epochs}  {metrics}  ({_time.GetElapsedTime(_start).TotalSeconds:F1} s, waiting for data {context.DataWaitFraction:P1} of training)"));
+            $"epoch {context.Epoch + 1}/{context.Epochs}  {metrics}  ({_time.GetElapsedTime(_start).TotalSeconds:F1} s, waiting for data {context.DataWaitFraction:P1} of training){Skipped(context.EpochSkipped)}"));
     }
 
     /// <inheritdoc />
@@ -85,6 +85,11 @@ public sealed class ProgressDisplay : Callback
         ArgumentNullException.ThrowIfNull(context);
         if (context.StopReason is not null) _out.WriteLine("stopped: " + context.StopReason);
     }
+
+    /// <summary>"  skipped 2 unreadable images: a.jpg, b.jpg" (the first three named), or nothing.</summary>
+    private static string Skipped(IReadOnlyList<Data.SkippedSample> skipped) => skipped.Count == 0 ? "" :
+        string.Create(CultureInfo.InvariantCulture, $"  skipped {skipped.Count} unreadable image{(skipped.Count == 1 ? "" : "s")}: ")
+        + string.Join(", ", skipped.Take(3).Select(s => s.Source)) + (skipped.Count > 3 ? ", …" : "");
 
     private string Status(TrainingContext c, int done, int total)
     {

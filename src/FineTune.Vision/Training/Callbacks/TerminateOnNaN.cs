@@ -12,6 +12,6 @@ public sealed class TerminateOnNaN : Callback
         ArgumentNullException.ThrowIfNull(context);
         if (double.IsFinite(context.LossValue)) return;
         context.SkipStep = true;
-        context.StopTraining($"the training loss is {context.LossValue} at step {context.Step} (epoch {context.Epoch}, batch {context.BatchIndex})");
+        context.StopTraining(StopKind.NonFinite, $"the training loss is {context.LossValue} at step {context.Step} (epoch {context.Epoch}, batch {context.BatchIndex})");
     }
 }
