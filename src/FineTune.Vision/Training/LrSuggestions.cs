@@ -40,7 +40,8 @@ public static class LrSuggestions
             }
         }
         double sections = (maxEnd - maxStart) / 3.0;
-        int idx = maxStart + (int)sections + (int)(sections / 2);
+        // fastai's start can be -1 when the loss falls from the first point on (Python wraps it); a short sweep then gives -1 too.
+        int idx = Math.Clamp(maxStart + (int)sections + (int)(sections / 2), 0, n - 1);
         return (lrs[idx], losses[idx]);
     }
 

@@ -44,7 +44,7 @@ public sealed partial class Trainer
     /// </summary>
     /// <param name="imagePaths">The image files.</param>
     /// <param name="encoder">The per-image preprocessing; null: the model's eval preset (resize, centre crop and normalisation of its <see cref="IVisionModel.PretrainedConfig"/>).</param>
-    /// <param name="classNames">Names of the classes, by index, for <see cref="Predictions.Top"/>; null: class indices as text.</param>
+    /// <param name="classNames">Names of the classes, by index, for <see cref="Predictions.Top"/>; null: the model's <see cref="IVisionModel.ClassNames"/>, else class indices as text.</param>
     /// <param name="flipTta">Whether to average with the horizontal mirror images.</param>
     /// <param name="cancellationToken">Stops the pass.</param>
     /// <exception cref="SampleLoadException">A file could not be read (the message names it).</exception>
@@ -52,7 +52,7 @@ public sealed partial class Trainer
         bool flipTta = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(imagePaths);
-        var files = UnlabelledImages.Files([.. imagePaths], classNames ?? []);
+        var files = UnlabelledImages.Files([.. imagePaths], classNames ?? _model.ClassNames ?? []);
         if (files.Count == 0) throw new ArgumentException("No image paths were given.", nameof(imagePaths));
         return PredictUnlabelled(files, encoder, flipTta, cancellationToken);
     }
@@ -60,27 +60,19 @@ public sealed partial class Trainer
     /// <summary>Class probabilities for one image in memory (not consumed: a copy is encoded); one row in the result.</summary>
     /// <param name="image">The image (the caller keeps it).</param>
     /// <param name="encoder">The preprocessing; null: the model's eval preset.</param>
-    /// <param name="classNames">Names of the classes, by index, for <see cref="Predictions.Top"/>; null: class indices as text.</param>
+    /// <param name="classNames">Names of the classes, by index, for <see cref="Predictions.Top"/>; null: the model's <see cref="IVisionModel.ClassNames"/>, else class indices as text.</param>
     /// <param name="flipTta">Whether to average with the horizontal mirror image.</param>
     public Predictions Predict(RgbImage image, ISampleEncoder? encoder = null, IReadOnlyList<string>? classNames = null, bool flipTta = false)
     {
         ArgumentNullException.ThrowIfNull(image);
-        return PredictUnlabelled(UnlabelledImages.InMemory(image, classNames ?? []), encoder, flipTta, default);
+        return PredictUnlabelled(UnlabelledImages.InMemory(image, classNames ?? _model.ClassNames ?? []), encoder, flipTta, default);
     }
 
     private Predictions PredictUnlabelled(UnlabelledImages images, ISampleEncoder? encoder, bool flipTta, CancellationToken cancellationToken)
     {
-        using var loader = new DataLoader(images.With(encoder ?? EvalEncoder(_model.PretrainedConfig)), LoaderOptions(shuffle: false, dropLast: false, skipUnreadable: false));
+        using var loader = new DataLoader(images.With(encoder ?? Presets.Eval(_model.PretrainedConfig)), LoaderOptions(shuffle: false, dropLast: false, skipUnreadable: false));
         return Predict(loader, flipTta, cancellationToken);
     }
-
-    /// <summary>The eval preset of a pretrained config: resize to size ÷ crop pct, centre crop, its interpolation, mean and std.</summary>
-    private static SampleEncoder EvalEncoder(PretrainedConfig config) => Presets.Eval(new EvalPresetOptions
-    {
-        Size = config.InputSize[^1], CropPct = config.CropPct,
-        Interpolation = Enum.TryParse(config.Interpolation, ignoreCase: true, out Interpolation i) ? i : Interpolation.Bicubic,
-        Normalization = new Normalization(((float)config.Mean[0], (float)config.Mean[1], (float)config.Mean[2]), ((float)config.Std[0], (float)config.Std[1], (float)config.Std[2])),
-    });
 
     private DataLoaderOptions LoaderOptions(bool shuffle, bool dropLast, bool? skipUnreadable = null) => new()
     {

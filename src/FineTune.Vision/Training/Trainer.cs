@@ -77,6 +77,8 @@ public sealed partial class Trainer : IDisposable
     /// each epoch when <paramref name="validation"/> is given. Returns the history, the best and last validation and why it stopped.
     /// </summary>
     /// <remarks>
+    /// A model without <see cref="IVisionModel.ClassNames"/> takes the training dataset's class names when their count
+    /// equals its <see cref="IVisionModel.NumClasses"/> (so <c>model.Save</c> stores them).
     /// Cancelling <paramref name="cancellationToken"/> (e.g. from <c>Console.CancelKeyPress</c>) ends the run cleanly
     /// before the next batch: the result's <see cref="FitResult.StopReason"/> is <see cref="StopKind.Cancelled"/> and, when
     /// <see cref="TrainerOptions.RecoveryCheckpoint"/> is set, a checkpoint is saved there from which
@@ -87,6 +89,7 @@ public sealed partial class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(train);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (train.BatchesPerEpoch == 0) throw new ArgumentException("The training loader has no batches (fewer samples than BatchSize with DropLast).", nameof(train));
+        AdoptClassNames(train.Source.Dataset.ClassNames);
         int stepsPerEpoch = (train.BatchesPerEpoch + Options.GradientAccumulation - 1) / Options.GradientAccumulation;
         long total = Math.Min((long)Options.Epochs * stepsPerEpoch, Options.MaxSteps ?? long.MaxValue);
         _plateau.Attach(_schedule ??= Options.Schedule(Options.Optimizer.Lr, total));
@@ -154,6 +157,12 @@ public sealed partial class Trainer : IDisposable
         Context.SetMetric(Metric.TrainTop1, meter.Accuracy);
         Context.SetMetric(Metric.LearningRate, Context.LearningRate);
         return !cut;
+    }
+
+    /// <summary>Names the model's classes after the training data's when the model has none yet and the counts agree.</summary>
+    private void AdoptClassNames(IReadOnlyList<string> classNames)
+    {
+        if (_model.ClassNames is null && classNames.Count > 0 && classNames.Count == _model.NumClasses) _model.ClassNames = [.. classNames];
     }
 
     private void Raise(TrainingEvent trainingEvent)

@@ -69,6 +69,10 @@ public sealed class LrFinderTests : IDisposable
         // 41 breaks one link); max_start = 60 - 40 = 20, sections = 13.3, idx = 20 + 13 + 6 = 39 → point 49.
         Assert.Equal(lrs[49], LrSuggestions.Valley(l, y).Lr);
 
+        // A sweep whose loss falls from its first point (fastai's start index is then -1) stays inside the sweep.
+        Assert.Equal(1e-5, LrSuggestions.Valley([1e-5, 2e-5, 3e-5], [3.0, 2.0, 1.0]).Lr);
+        Assert.Equal(1e-5, LrSuggestions.Valley([1e-5, 2e-5], [3.0, 2.0]).Lr);
+
         double[] withNan = [.. losses];
         withNan[50] = double.NaN;
         Assert.Equal(40, LrSuggestions.Trim(lrs, withNan, 100).Losses.Length);
