@@ -39,7 +39,7 @@ return EntryPoint.RunProgram(() =>
         bool unfreezes = strategy is not (FineTuneStrategy.HeadOnly or FineTuneStrategy.Lora);
         var clock = Stopwatch.StartNew();
         torch.manual_seed(seed);
-        using var model = VisionModels.Create<ModelConfig>(checkpoint.Architecture, c => c.WithOverrides(checkpoint.Config)).LoadPretrained(checkpoint.Path, new WeightLoadOptions { Strict = true });
+        using var model = VisionModels.Create<ModelConfig>(checkpoint.Architecture, _ => checkpoint.Config).LoadPretrained(checkpoint.Path, new WeightLoadOptions { Strict = true });
         model.ResetClassifier(train.ClassNames.Count);
         using var tuner = new FineTuner(model, new FineTuneOptions
         {

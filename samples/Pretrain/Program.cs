@@ -56,7 +56,7 @@ return EntryPoint.RunProgram(() =>
     EvaluationResult test = trainer.Evaluate(testLoader);
     Console.WriteLine($"held-out test images of classes 0-4 ({test.Samples}): top-1 {test.Top1:P2}, loss {test.Loss:F4}; trained in {minutes:F1} min");
 
-    var metadata = PretrainedCheckpoint.Describe(Architecture, config, trainSet.ClassNames, test.Top1);
+    var metadata = PretrainedCheckpoint.Describe(trainSet.ClassNames, test.Top1);
     metadata["test_images"] = $"{test.Samples} (samples/data/fashion-mnist t10k subset, classes 0-4)";
     metadata["train_images"] = $"{trainSet.Count} (samples/data/fashion-mnist train subset, classes 0-4)";
     metadata["recipe"] = string.Create(CultureInfo.InvariantCulture,
@@ -64,8 +64,10 @@ return EntryPoint.RunProgram(() =>
     metadata["seed"] = seed.ToString(CultureInfo.InvariantCulture);
     metadata["command"] = $"dotnet run --project samples/Pretrain -c Release -- --epochs {epochs} --seed {seed}";
     metadata["mean"] = metadata["std"] = "0.5,0.5,0.5";
+    model.ClassNames = trainSet.ClassNames;                                         // Fit has named them already; said for the reader
+    model.PretrainedConfig = model.PretrainedConfig with { CropPct = 1.0 };         // evaluated on whole 28x28 images, no crop
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-    SafeTensors.Save(output, model.state_dict(), metadata);
+    model.Save(output, metadata);                                                   // one model file: VisionModels.Load rebuilds it
     Console.WriteLine($"wrote {output} ({new FileInfo(output).Length / 1024} KiB)");
     return 0;
 });

@@ -64,7 +64,7 @@ public static class QuickStartRun
         PretrainedCheckpoint checkpoint, SampleSource train, SampleSource val, QuickStartOptions options, TextWriter log)
     {
         torch.manual_seed(Seed);
-        using var model = VisionModels.Create<ModelConfig>(checkpoint.Architecture, c => c.WithOverrides(checkpoint.Config))
+        using var model = VisionModels.Create<ModelConfig>(checkpoint.Architecture, _ => checkpoint.Config)
                                        .LoadPretrained(checkpoint.Path, onReport: report => log.WriteLine(report));
         model.ResetClassifier(train.Dataset.ClassNames.Count);   // same count, other classes: the old head means nothing here
         log.WriteLine($"classifier re-initialised for [{string.Join(", ", train.Dataset.ClassNames)}]");
@@ -82,7 +82,7 @@ public static class QuickStartRun
         PretrainedCheckpoint checkpoint, SampleSource train, SampleSource val, QuickStartOptions options, TextWriter log)
     {
         torch.manual_seed(Seed);
-        using var model = VisionModels.Create<ModelConfig>(checkpoint.Architecture, c => c.WithOverrides(checkpoint.Config)).LoadPretrained(checkpoint.Path);
+        using var model = VisionModels.Create<ModelConfig>(checkpoint.Architecture, _ => checkpoint.Config).LoadPretrained(checkpoint.Path);
         model.ResetClassifier(train.Dataset.ClassNames.Count);
         var freezer = new Freezer(model);
         freezer.HeadOnly();
@@ -97,7 +97,7 @@ public static class QuickStartRun
         PretrainedCheckpoint checkpoint, SampleSource train, SampleSource val, QuickStartOptions options, TextWriter log)
     {
         torch.manual_seed(Seed);
-        using var model = VisionModels.Create<ModelConfig>(checkpoint.Architecture, c => c.WithOverrides(checkpoint.Config));
+        using var model = VisionModels.Create<ModelConfig>(checkpoint.Architecture, _ => checkpoint.Config);
         log.WriteLine("== random initialisation, same recipe and budget");
         using var trainer = new Trainer(model, Recipe("random-init", options, log));
         trainer.Fit(train, val);

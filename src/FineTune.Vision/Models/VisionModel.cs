@@ -33,7 +33,18 @@ public abstract class VisionModel : nn.Module<Tensor, Tensor>, IVisionModel
     public ModelConfig Config { get; }
 
     /// <inheritdoc />
-    public PretrainedConfig PretrainedConfig { get; internal set; }
+    /// <remarks>
+    /// Settable so that a model fine-tuned with other preprocessing records it (<see cref="IVisionModel.PretrainedConfig"/>
+    /// is what the model file stores and the eval presets follow), e.g. <c>model.PretrainedConfig = model.PretrainedConfig with { CropPct = 1.0 }</c>.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    public PretrainedConfig PretrainedConfig
+    {
+        get => _pretrainedConfig;
+        set => _pretrainedConfig = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    private PretrainedConfig _pretrainedConfig = new();
 
     /// <inheritdoc />
     public abstract int NumClasses { get; }

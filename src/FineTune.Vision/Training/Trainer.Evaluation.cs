@@ -110,6 +110,7 @@ public sealed partial class Trainer
         Raise(TrainingEvent.ValidationStart);
         EvaluationResult result = Evaluate(validation, cancellationToken, raise: true);
         (Context.Validation, Context.EpochValidation) = (result, result);
+        if (validation.LastEpochSummary is { Skipped.Count: > 0 } summary) Context.EpochSkipped = [.. Context.EpochSkipped, .. summary.Skipped];
         Context.SetMetric(Metric.ValLoss, result.Loss);
         Context.SetMetric(Metric.ValTop1, result.Top1);
         Context.SetMetric(Metric.ValTop5, result.Top5);

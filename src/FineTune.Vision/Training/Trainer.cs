@@ -77,7 +77,7 @@ public sealed partial class Trainer : IDisposable
     /// each epoch when <paramref name="validation"/> is given. Returns the history, the best and last validation and why it stopped.
     /// </summary>
     /// <remarks>
-    /// A model without <see cref="IVisionModel.ClassNames"/> takes the training dataset's class names when their count
+    /// The model takes the training dataset's class names as its <see cref="IVisionModel.ClassNames"/> when their count
     /// equals its <see cref="IVisionModel.NumClasses"/> (so <c>model.Save</c> stores them).
     /// Cancelling <paramref name="cancellationToken"/> (e.g. from <c>Console.CancelKeyPress</c>) ends the run cleanly
     /// before the next batch: the result's <see cref="FitResult.StopReason"/> is <see cref="StopKind.Cancelled"/> and, when
@@ -159,10 +159,11 @@ public sealed partial class Trainer : IDisposable
         return !cut;
     }
 
-    /// <summary>Names the model's classes after the training data's when the model has none yet and the counts agree.</summary>
+    /// <summary>Names the model's classes after the training data's when the counts agree (the labels it learns are the data's).</summary>
     private void AdoptClassNames(IReadOnlyList<string> classNames)
     {
-        if (_model.ClassNames is null && classNames.Count > 0 && classNames.Count == _model.NumClasses) _model.ClassNames = [.. classNames];
+        if (classNames.Count > 0 && classNames.Count == _model.NumClasses && !(_model.ClassNames?.SequenceEqual(classNames) ?? false))
+            _model.ClassNames = [.. classNames];
     }
 
     private void Raise(TrainingEvent trainingEvent)

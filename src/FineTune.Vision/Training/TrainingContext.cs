@@ -105,8 +105,8 @@ public sealed class TrainingContext
     public StopKind? StopKind { get; private set; }
 
     /// <summary>
-    /// Training images of the current (or last) epoch skipped as unreadable (<see cref="TrainerOptions.SkipUnreadable"/>),
-    /// known once the epoch's training pass has ended.
+    /// Images of the current (or last) epoch skipped as unreadable (<see cref="TrainerOptions.SkipUnreadable"/>): the
+    /// training pass's once it has ended, then the validation pass's after them.
     /// </summary>
     public IReadOnlyList<SkippedSample> EpochSkipped { get; internal set; } = [];
 

@@ -20,15 +20,23 @@ namespace FineTune.Vision.Weights;
 public static class ModelFile
 {
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> (atomically: the old file survives a crash).</summary>
-    /// <exception cref="ArgumentException">The model's name is not a registry architecture.</exception>
+    /// <param name="model">The model.</param>
+    /// <param name="path">The file to write (conventionally <c>*.safetensors</c>).</param>
+    /// <param name="metadata">
+    /// Extra <c>__metadata__</c> entries kept with the model (provenance: data, recipe, accuracy); read them back with
+    /// <see cref="ReadInfo"/>. They may not use the keys the format itself writes (<see cref="ReservedKeys"/>).
+    /// </param>
+    /// <exception cref="ArgumentException">The model's name is not a registry architecture, or <paramref name="metadata"/> uses a reserved key.</exception>
     /// <exception cref="InvalidOperationException">
     /// The model's parameters are not those of its registry architecture (e.g. a custom head wraps it): save its
     /// <c>state_dict()</c> with <see cref="SafeTensors.Save(string, IEnumerable{KeyValuePair{string, Tensor}}, IReadOnlyDictionary{string, string}?)"/> instead.
     /// </exception>
-    public static void Save(this VisionModel model, string path)
+    public static void Save(this VisionModel model, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (metadata?.Keys.FirstOrDefault(ReservedKeys.Contains) is { } reserved)
+            throw new ArgumentException($"Metadata key '{reserved}' is written by the model-file format itself; choose another name (reserved: {string.Join(", ", ReservedKeys)}).", nameof(metadata));
         var entry = ModelRegistry.Get(model.Name);
         var adapters = model.named_modules()
             .Select(m => (Key: m.name + ".weight", Adapter: MergeableAdapters.Of(m.module)))
@@ -46,7 +54,26 @@ public static class ModelFile
             }
         }
         CheckArchitecture(model, entry, tensors.Select(t => t.Key));
-        SafeTensors.Save(path, tensors, ModelFileMetadata.From(model, adapters));
+        var entries = ModelFileMetadata.From(model, adapters);
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>()) entries[key] = value;
+        SafeTensors.Save(path, tensors, entries);
+    }
+
+    /// <summary>The <c>__metadata__</c> keys the format writes; <see cref="Save"/> refuses them as extra entries.</summary>
+    public static IReadOnlySet<string> ReservedKeys => ModelFileMetadata.ReservedKeys;
+
+    /// <summary>
+    /// What a model file holds, read from its header only (no tensors): architecture, configuration, preprocessing, class
+    /// names, adapter state and every metadata entry (Hugging Face's <c>AutoConfig.from_pretrained</c>). Use it to build
+    /// the same architecture from scratch, e.g. <c>VisionModels.Create&lt;ModelConfig&gt;(info.Architecture, _ =&gt; info.Config)</c>.
+    /// </summary>
+    /// <exception cref="WeightsFormatException">The file is not a FineTune.Vision model file, or its metadata is malformed.</exception>
+    public static ModelFileInfo ReadInfo(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var file = ModelFileMetadata.Read(path);
+        return new ModelFileInfo(path, file.Entry.Architecture, file.Config, file.Pretrained ?? file.Entry.Pretrained,
+            file.ClassNames, file.Adapters, file.Metadata);
     }
 
     internal static bool IsAdapterKey(string key) =>

@@ -6,8 +6,14 @@ using FineTune.Vision.Models;
 namespace FineTune.Vision.Weights;
 
 /// <summary>The <c>__metadata__</c> of model files (<see cref="ModelFile.Save"/>, <see cref="VisionModels.Load"/>).</summary>
-internal sealed record ModelFileMetadata(ModelEntry Entry, ModelConfig Config, PretrainedConfig? Pretrained, IReadOnlyList<string>? ClassNames)
+internal sealed record ModelFileMetadata(ModelEntry Entry, ModelConfig Config, PretrainedConfig? Pretrained, IReadOnlyList<string>? ClassNames,
+    string Adapters, IReadOnlyDictionary<string, string> Metadata)
 {
+    public static readonly IReadOnlySet<string> ReservedKeys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "format", "format_version", "architecture", "family", "config", "pretrained_config", "adapters", "class_names",
+    };
+
     public const string Format = "finetune.vision.model";
     public const string Version = "1";
 
@@ -50,7 +56,7 @@ internal sealed record ModelFileMetadata(ModelEntry Entry, ModelConfig Config, P
             config.Validate();
             var pretrained = m.TryGetValue("pretrained_config", out string? p) ? JsonSerializer.Deserialize<PretrainedConfig>(p, Json) : null;
             var names = m.TryGetValue("class_names", out string? n) ? JsonSerializer.Deserialize<string[]>(n, Json) : null;
-            return new ModelFileMetadata(entry, config, pretrained, names);
+            return new ModelFileMetadata(entry, config, pretrained, names, m.GetValueOrDefault("adapters") ?? "none", m);
         }
         catch (Exception e) when (e is KeyNotFoundException or JsonException or ArgumentException or NotSupportedException)
         {

@@ -85,14 +85,21 @@ public static class VisionModels
     /// LoRA models come back as plain models with the merged weights.
     /// </summary>
     /// <param name="path">A file written by <see cref="ModelFile.Save"/>.</param>
+    /// <param name="numClasses">
+    /// A class count for a new task (Hugging Face's <c>from_pretrained(num_labels=…)</c>): the classifier is replaced by a freshly
+    /// initialised one of that size, even when the count is the saved one (new labels, as a rule, mean other classes), and the class
+    /// names are dropped (training names them after its data); null keeps the saved classifier and class names.
+    /// </param>
+    /// <param name="seed">Seed of the new classifier's initial weights (as in <see cref="Create(string, int?, double?, double?, int?, string?, long?, Device?, Action{LoadReport}?)"/>).</param>
     /// <param name="device">Where the model lives; null for the CPU.</param>
     /// <exception cref="WeightsFormatException">
     /// The file is not a FineTune.Vision model file (e.g. a plain checkpoint: load that with <c>Create(name, pretrained: path)</c>),
     /// or its metadata is malformed.
     /// </exception>
     /// <exception cref="CheckpointMismatchException">The tensors do not fit the recorded configuration.</exception>
-    public static VisionModel Load(string path, Device? device = null)
+    public static VisionModel Load(string path, int? numClasses = null, long? seed = null, Device? device = null)
     {
+        if (numClasses is < 0) throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "The class count must be >= 0 (0 removes the classifier).");
         ArgumentNullException.ThrowIfNull(path);
         var file = ModelFileMetadata.Read(path);
         var model = Build(file.Entry, file.Config, seed: null, device: null);
@@ -101,6 +108,10 @@ public static class VisionModels
             model.LoadWeights(path, new WeightLoadOptions());
             model.PretrainedConfig = file.Pretrained ?? model.PretrainedConfig;
             model.ClassNames = file.ClassNames;
+            if (numClasses is int n)
+            {
+                using (seed is long s ? TorchSeed.Scope(s) : null) model.ResetClassifier(n);
+            }
             if (device is not null && device.type != DeviceType.CPU) model.to(device);
             return model;
         }

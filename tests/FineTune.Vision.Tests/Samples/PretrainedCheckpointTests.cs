@@ -18,8 +18,9 @@ public sealed class PretrainedCheckpointTests
         var checkpoint = PretrainedCheckpoint.Read(PretrainedCheckpoint.DefaultPath(Repo));
         Assert.True(new FileInfo(checkpoint.Path).Length < 1024 * 1024, "the committed checkpoint should stay under 1 MiB");
         Assert.Equal("vit_tiny_patch16_224", checkpoint.Architecture);
-        Assert.Equal("28", checkpoint.Config["img_size"]);
-        Assert.Equal("5", checkpoint.Config["num_classes"]);
+        Assert.Equal(28, checkpoint.Config.ImgSize);
+        Assert.Equal(5, checkpoint.Config.NumClasses);
+        Assert.Equal(1.0, checkpoint.Info.PretrainedConfig.CropPct);     // pretrained and evaluated on whole 28x28 images
         Assert.Equal(["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat"], checkpoint.ClassNames);
         foreach (string key in new[] { "recipe", "command", "seed", "train_images", "test_images" })
             Assert.False(string.IsNullOrWhiteSpace(checkpoint.Metadata.GetValueOrDefault(key)), $"metadata '{key}' is missing");
@@ -31,7 +32,7 @@ public sealed class PretrainedCheckpointTests
         using var threads = TrainingFixtures.SingleThread();
         var checkpoint = PretrainedCheckpoint.Read(PretrainedCheckpoint.DefaultPath(Repo));
         LoadReport? report = null;
-        using var model = VisionModels.Create<ModelConfig>(checkpoint.Architecture, c => c.WithOverrides(checkpoint.Config))
+        using var model = VisionModels.Create<ModelConfig>(checkpoint.Architecture, _ => checkpoint.Config)
             .LoadPretrained(checkpoint.Path, new WeightLoadOptions { Strict = true, DropClassifierOnMismatch = false }, r => report = r);
 
         Assert.NotNull(report);
@@ -48,6 +49,21 @@ public sealed class PretrainedCheckpointTests
         Assert.Equal(300, result.Samples);
         Assert.InRange(result.Top1, checkpoint.TestTop1 - 0.01, checkpoint.TestTop1 + 0.01);
         Assert.True(result.Top1 > 0.6, $"a genuinely trained model: top-1 {result.Top1:P1} on 5 classes (chance 20 %)");
+    }
+
+    [Fact]
+    public void Checkpoint_reloads_as_a_model_file_with_its_class_names()
+    {
+        using var model = VisionModels.Load(PretrainedCheckpoint.DefaultPath(Repo));
+        Assert.Equal(["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat"], model.ClassNames);
+        Assert.Equal(28, model.Config.ImgSize);
+
+        using var retargeted = VisionModels.Load(PretrainedCheckpoint.DefaultPath(Repo), numClasses: 3, seed: 0);
+        Assert.Equal(3, retargeted.NumClasses);
+        Assert.Null(retargeted.ClassNames);
+        using var again = VisionModels.Load(PretrainedCheckpoint.DefaultPath(Repo), numClasses: 3, seed: 0);
+        Assert.True(retargeted.state_dict()["head.weight"].equal(again.state_dict()["head.weight"]), "the same seed gives the same new classifier");
+        Assert.True(retargeted.state_dict()["blocks.0.attn.qkv.weight"].equal(model.state_dict()["blocks.0.attn.qkv.weight"]), "the backbone is the file's");
     }
 
     [Fact]
