@@ -136,8 +136,10 @@ internal static partial class EntryPoint
     }
 
     /// <summary>A line of a stack trace: libtorch's (<c>Exception raised from …</c>, <c>frame #0: …</c>) or .NET's (<c>   at N.T.M(…)</c>).</summary>
-    [GeneratedRegex(@"^(Exception raised from |frame #\d+|\s+at \S+\()")]
-    private static partial Regex StackFrame();
+    // A plain compiled Regex, not [GeneratedRegex]: the docs test compiles this file without source generators.
+    private static readonly Regex StackFrameRegex = new(@"^(Exception raised from |frame #\d+|\s+at \S+\()", RegexOptions.Compiled);
+
+    private static Regex StackFrame() => StackFrameRegex;
 
     /// <summary>
     /// TorchSharp failing to load its native code where the program touched <c>torch</c> before the library could check

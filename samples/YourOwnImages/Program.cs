@@ -1,3 +1,5 @@
+// samples/YourOwnImages/Program.cs: fine-tunes on a folder of your own images (DIR/<class>/<image>), saves the model as
+// one file, reloads that file and classifies an image. Options (--help): Options.cs.
 using FineTune.Vision.Data;
 using FineTune.Vision.Optim;
 using FineTune.Vision.Samples;
@@ -6,8 +8,6 @@ using FineTune.Vision.Training.Callbacks;
 using FineTune.Vision.Transforms;
 using FineTune.Vision.Weights;
 
-// Fine-tunes a pretrained vision transformer on a folder of your own images (DIR/<class>/<image>), saves it as one
-// file, reloads that file and classifies an image. Options: Options.cs (--help).
 return EntryPoint.RunProgram(() =>
 {
     if (Options.FromCommandLine(args) is not { } o) return 2;

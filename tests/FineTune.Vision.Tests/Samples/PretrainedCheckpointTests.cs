@@ -62,8 +62,8 @@ public sealed class PretrainedCheckpointTests
         Assert.Equal(3, retargeted.NumClasses);
         Assert.Null(retargeted.ClassNames);
         using var again = VisionModels.Load(PretrainedCheckpoint.DefaultPath(Repo), numClasses: 3, seed: 0);
-        Assert.True(retargeted.state_dict()["head.weight"].equal(again.state_dict()["head.weight"]), "the same seed gives the same new classifier");
-        Assert.True(retargeted.state_dict()["blocks.0.attn.qkv.weight"].equal(model.state_dict()["blocks.0.attn.qkv.weight"]), "the backbone is the file's");
+        Assert.True(retargeted.state_dict()["head.weight"].eq(again.state_dict()["head.weight"]).all().item<bool>(), "the same seed gives the same new classifier");
+        Assert.True(retargeted.state_dict()["blocks.0.attn.qkv.weight"].eq(model.state_dict()["blocks.0.attn.qkv.weight"]).all().item<bool>(), "the backbone is the file's");
     }
 
     [Fact]
