@@ -9,7 +9,8 @@ namespace FineTune.Vision.Benchmarks.Reports;
 /// <summary>
 /// One AdamW training step of a model on a fixed random batch, in fp32 or in bf16 with fp32 master weights (the
 /// Trainer's <c>TrainingPrecision.BFloat16</c> path: bf16 forward and backward, gradients copied to the masters,
-/// the step on the masters, the masters written back).
+/// the step on the masters, the masters written back). <c>MasterWeights</c> is internal to the library; this project
+/// compiles the library's source file (see the .csproj), so the copies timed here are the Trainer's.
 /// </summary>
 public sealed class TrainingStep : IDisposable
 {

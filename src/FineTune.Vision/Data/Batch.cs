@@ -21,7 +21,7 @@ public sealed class Batch
         Index = index;
     }
 
-    /// <summary>The samples, [Count, C, H, W], contiguous: float32 (encoded) or uint8 (raw pixels, see <see cref="UInt8BatchNormalizer"/>).</summary>
+    /// <summary>The samples, [Count, C, H, W], contiguous: float32 (encoded) or uint8 (raw pixels, from a <see cref="DatasetExtensions.WithUInt8"/> source).</summary>
     public Tensor Images { get; }
 
     /// <summary>The labels, [Count], int64.</summary>

@@ -17,7 +17,7 @@ public static class DatasetExtensions
     /// <summary>
     /// Attaches an optional image <paramref name="transform"/> whose output must be <paramref name="width"/>x<paramref name="height"/>:
     /// the loader will give uint8 batches [B, 3, H, W] of raw pixels (4x less memory and transfer than floats), to be
-    /// normalised on the device with <see cref="UInt8BatchNormalizer"/>.
+    /// normalised on the device (the <c>Trainer</c> does it, with <c>TrainerOptions.UInt8Normalization</c> or the model's mean and std).
     /// </summary>
     public static SampleSource WithUInt8(this IImageDataset dataset, int height, int width, ITransform? transform = null)
     {

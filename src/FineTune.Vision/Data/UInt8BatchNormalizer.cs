@@ -8,7 +8,7 @@ namespace FineTune.Vision.Data;
 /// on the device: <c>(x / 255 - mean) / std</c> per channel. The byte batch crosses to the device at a quarter of the
 /// float size, and the arithmetic runs there (as timm's prefetch loader does).
 /// </summary>
-public sealed class UInt8BatchNormalizer : IDisposable
+internal sealed class UInt8BatchNormalizer : IDisposable
 {
     private readonly Tensor _scale;
     private readonly Tensor _shift;

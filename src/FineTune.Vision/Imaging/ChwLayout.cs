@@ -1,7 +1,7 @@
 namespace FineTune.Vision.Imaging;
 
 /// <summary>Copies interleaved RGB pixels into planar channel-major (CHW) order, as tensors hold them.</summary>
-public static class ChwLayout
+internal static class ChwLayout
 {
     /// <summary>
     /// Writes <paramref name="image"/> as 3·H·W bytes: all red values row by row, then green, then blue

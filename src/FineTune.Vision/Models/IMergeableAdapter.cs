@@ -7,7 +7,7 @@ namespace FineTune.Vision.Models;
 /// weight. Lets the Weights layer save merged weights (<c>model.Save</c>) without depending on the Adaptation layer.
 /// Find the adapter of a module with <see cref="MergeableAdapters.Of"/>.
 /// </summary>
-public interface IMergeableAdapter
+internal interface IMergeableAdapter
 {
     /// <summary>Whether the update is already in the base weight.</summary>
     bool IsMerged { get; }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace FineTune.Vision.Models;
 
 /// <summary>Which module carries which <see cref="IMergeableAdapter"/> (adapters register themselves; no module is changed).</summary>
-public static class MergeableAdapters
+internal static class MergeableAdapters
 {
     private static readonly ConditionalWeakTable<nn.Module, IMergeableAdapter> Table = [];
 

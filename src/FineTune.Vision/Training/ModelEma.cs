@@ -61,7 +61,7 @@ public sealed class ModelEma : IDisposable
 
     /// <summary>Replaces the shadows by saved values (resume); every name must be present with its shape.</summary>
     /// <exception cref="InvalidDataException">A name is missing or a shape differs.</exception>
-    public void Load(IReadOnlyDictionary<string, Tensor> saved, string source)
+    internal void Load(IReadOnlyDictionary<string, Tensor> saved, string source)
     {
         ArgumentNullException.ThrowIfNull(saved);
         using var noGrad = torch.no_grad();

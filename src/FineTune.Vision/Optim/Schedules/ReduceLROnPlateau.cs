@@ -69,11 +69,11 @@ public sealed class ReduceLROnPlateau : ILrSchedule
     public int CooldownLeft => _cooldownLeft;
 
     /// <summary>A snapshot of the counters and the current rate (for checkpoints).</summary>
-    public ReduceLROnPlateauState GetState() => new(CurrentLr, Best, _badReports, _cooldownLeft);
+    internal ReduceLROnPlateauState GetState() => new(CurrentLr, Best, _badReports, _cooldownLeft);
 
     /// <summary>Restores a snapshot taken by <see cref="GetState"/> (on a schedule made with the same settings).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The rate is negative or NaN, or a counter is negative.</exception>
-    public void SetState(ReduceLROnPlateauState state)
+    internal void SetState(ReduceLROnPlateauState state)
     {
         ScheduleGuard.NonNegative(state.CurrentLr, nameof(ReduceLROnPlateau), nameof(state.CurrentLr));
         ArgumentOutOfRangeException.ThrowIfNegative(state.BadReports, nameof(state));

@@ -8,4 +8,4 @@ namespace FineTune.Vision.Optim.Schedules;
 /// <param name="Best">The best metric reported so far (±infinity before the first report).</param>
 /// <param name="BadReports">Reports without improvement since the last improvement or reduction (PyTorch <c>num_bad_epochs</c>).</param>
 /// <param name="CooldownLeft">Reports still to wait after the last reduction (PyTorch <c>cooldown_counter</c>).</param>
-public readonly record struct ReduceLROnPlateauState(double CurrentLr, double Best, int BadReports, int CooldownLeft);
+internal readonly record struct ReduceLROnPlateauState(double CurrentLr, double Best, int BadReports, int CooldownLeft);

@@ -75,7 +75,7 @@ public sealed class DynamicLossScaler
     }
 
     /// <summary>Restores the state saved from <see cref="Scale"/>, <see cref="GrowthTracker"/> and <see cref="SkippedSteps"/> (resume).</summary>
-    public void Restore(double scale, int growthTracker, long skippedSteps)
+    internal void Restore(double scale, int growthTracker, long skippedSteps)
     {
         if (!(scale > 0) || double.IsInfinity(scale)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "A loss scale must be positive and finite.");
         ArgumentOutOfRangeException.ThrowIfNegative(growthTracker);

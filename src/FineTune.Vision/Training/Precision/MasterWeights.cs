@@ -12,7 +12,7 @@ namespace FineTune.Vision.Training.Precision;
 /// the updated weights back, rounded to the compute type. Build the optimizer over <see cref="Masters"/>.
 /// </summary>
 /// <remarks>Integer buffers (e.g. relative position indices) keep their type; floating buffers follow the compute type.</remarks>
-public sealed class MasterWeights : IDisposable
+internal sealed class MasterWeights : IDisposable
 {
     private readonly Module _model;
     private readonly List<(string Name, Parameter Master)> _masters = [];
