@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FineTune.Vision.Data;
 using FineTune.Vision.Models;
 using FineTune.Vision.Tests.Data;
@@ -11,14 +10,12 @@ namespace FineTune.Vision.Tests.Adaptation;
 
 /// <summary>
 /// The checkpoint pretrained by the project on Fashion-MNIST classes 0-4 (samples/data/pretrained/vit_fmnist5_tiny.safetensors,
-/// made by samples/Pretrain; its metadata holds the registry name and timm kwargs) and the fine-tuning task on classes
+/// made by samples/Pretrain; a model file) and the fine-tuning task on classes
 /// 5-9 of the shipped subset (real data, never seen in pretraining).
 /// </summary>
 internal static class FineTuneFixtures
 {
     public static readonly int[] TargetClasses = [5, 6, 7, 8, 9];
-
-    private static readonly Lazy<(string Architecture, Dictionary<string, string> Config)> Checkpoint = new(ReadMetadata);
 
     /// <summary>The shipped checkpoint's path in the repository.</summary>
     public static string ShippedPath => Path.Combine(Path.GetDirectoryName(DataFixtures.FashionMnist)!, "pretrained", "vit_fmnist5_tiny.safetensors");
@@ -39,8 +36,7 @@ internal static class FineTuneFixtures
     /// <summary>The pretrained model with a fresh 5-class head for classes 5-9.</summary>
     public static VisionModel CreatePretrained(int headSeed = 0)
     {
-        var (architecture, config) = Checkpoint.Value;
-        var model = VisionModels.Create<ModelConfig>(architecture, c => c.WithOverrides(config)).LoadPretrained(ShippedPath, new WeightLoadOptions { Strict = true });
+        var model = VisionModels.Load(ShippedPath);     // a model file: architecture, configuration and weights (strictly)
         TorchSharp.torch.manual_seed(headSeed);
         model.ResetClassifier(TargetClasses.Length);
         return model;
@@ -51,14 +47,5 @@ internal static class FineTuneFixtures
     {
         using var loader = TrainingFixtures.Loader(Encode(Target(train: false, perClass)), 150, shuffle: false);
         return trainer.Evaluate(loader).Top1;
-    }
-
-    private static (string, Dictionary<string, string>) ReadMetadata()
-    {
-        var metadata = SafeTensors.ReadHeader(ShippedPath).Metadata;
-        using var json = JsonDocument.Parse(metadata["config"]);
-        var config = json.RootElement.EnumerateObject().ToDictionary(p => p.Name,
-            p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText(), StringComparer.Ordinal);
-        return (metadata["architecture"], config);
     }
 }

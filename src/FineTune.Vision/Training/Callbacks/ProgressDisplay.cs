@@ -86,10 +86,14 @@ public sealed class ProgressDisplay : Callback
         if (context.StopReason is not null) _out.WriteLine("stopped: " + context.StopReason);
     }
 
-    /// <summary>"  skipped 2 unreadable images: a.jpg, b.jpg" (the first three named), or nothing.</summary>
-    private static string Skipped(IReadOnlyList<Data.SkippedSample> skipped) => skipped.Count == 0 ? "" :
-        string.Create(CultureInfo.InvariantCulture, $"  skipped {skipped.Count} unreadable image{(skipped.Count == 1 ? "" : "s")}: ")
-        + string.Join(", ", skipped.Take(3).Select(s => s.Source)) + (skipped.Count > 3 ? ", …" : "");
+    /// <summary>"  skipped 2 unreadable images: a.jpg, b.jpg" (each file once, the first three named), or nothing.</summary>
+    private static string Skipped(IReadOnlyList<Data.SkippedSample> skipped)
+    {
+        string[] files = [.. skipped.Select(s => s.Source).Distinct(StringComparer.Ordinal)];
+        return files.Length == 0 ? "" :
+            string.Create(CultureInfo.InvariantCulture, $"  skipped {files.Length} unreadable image{(files.Length == 1 ? "" : "s")}: ")
+            + string.Join(", ", files.Take(3)) + (files.Length > 3 ? ", …" : "");
+    }
 
     private string Status(TrainingContext c, int done, int total)
     {
