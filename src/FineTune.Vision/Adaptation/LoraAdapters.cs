@@ -69,6 +69,24 @@ public sealed class LoraAdapters
         SafeTensors.Save(path, Parameters.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Parameter)), LoraMetadata.From(Model.Name, Options));
     }
 
+    /// <summary>
+    /// Writes the adapters as a PEFT adapter folder (<c>adapter_config.json</c> + <c>adapter_model.safetensors</c>) for the
+    /// Hugging Face transformers model of the same architecture (ViT, DeiT, BEiT, Swin), which <c>PeftModel.from_pretrained</c>
+    /// loads: keys <c>base_model.model.&lt;module&gt;.lora_A.weight</c>, the q/k/v slices of a fused <c>qkv</c> adapter as
+    /// <c>query</c>/<c>key</c>/<c>value</c> adapters, <see cref="SavedModuleParameters"/> as <c>modules_to_save</c>
+    /// (<c>classifier</c>), and <c>target_modules</c> that name exactly the adapted modules.
+    /// </summary>
+    /// <param name="folder">The folder (created if missing; the two files are overwritten).</param>
+    /// <param name="options">What PEFT records about the base model; null for the defaults.</param>
+    /// <exception cref="ArgumentException">The family (CaiT) or an adapted or saved module has no Hugging Face name.</exception>
+    /// <exception cref="InvalidOperationException">The adapters are merged.</exception>
+    public void SavePeft(string folder, PeftExportOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        if (IsMerged) throw new InvalidOperationException("Adapters are merged into the base weights; call Unmerge() before saving them.");
+        PeftAdapters.Save(this, folder, options ?? new PeftExportOptions());
+    }
+
     /// <summary>Loads adapter and saved-module weights written by <see cref="Save"/> into these adapters.</summary>
     /// <exception cref="CheckpointMismatchException">
     /// The file was made for another base model or other options (rank, alpha, targets, ...), or its keys or shapes differ;
