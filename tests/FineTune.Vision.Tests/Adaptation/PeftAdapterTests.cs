@@ -158,10 +158,27 @@ public sealed class PeftAdapterTests : IDisposable
             var e = Assert.Throws<ArgumentException>(() => Lora.LoadPeft(swin, Copy(o => o["target_modules"] = "vit\\..*query")));
             Assert.Contains("vit\\..*query", e.Message);
         }
+        using (var model = AdaptationModels.Create("vit"))
+        {
+            string dir = Copy(_ => { });
+            string weights = Path.Combine(dir, "adapter_model.safetensors");
+            using (var sd = SafeTensors.Load(weights))
+            {
+                var renamed = sd.Select(p => new KeyValuePair<string, Tensor>(p.Key.Replace("layer.1.", "layer.7.", StringComparison.Ordinal), p.Value)).ToList();
+                SafeTensors.Save(weights, renamed, new Dictionary<string, string> { ["format"] = "pt" });
+            }
+            var e = Assert.Throws<IOException>(() => Lora.LoadPeft(model, dir));    // an adapter for a deeper model
+            Assert.Contains("key 'base_model.model.vit.encoder.layer.7.attention.attention.query.lora_A.weight'", e.Message);
+        }
         using (var cait = AdaptationModels.Create("cait"))
         {
             var e = Assert.Throws<ArgumentException>(() => Lora.Apply(cait, new LoraOptions()).SavePeft(_dir));
             Assert.Contains("LoraAdapters.Save", e.Message);
+        }
+        using (var cait = AdaptationModels.Create("cait"))
+        {
+            var e = Assert.Throws<ArgumentException>(() => Lora.LoadPeft(cait, Path.Combine(FixtureDir, "peft_vit")));
+            Assert.Contains("ViT, DeiT, BEiT and Swin", e.Message);
         }
     }
 }
