@@ -85,35 +85,36 @@ public sealed class PeftAdapterTests : IDisposable
         Assert.True((AdaptationModels.Logits(fresh, x) - expected).abs().max().item<float>() < 1e-5);
     }
 
-    [Fact]
-    public void Peft_fixture_loads_onto_the_q_and_v_rows_of_qkv_and_the_classifier_into_the_head()
+    [Theory]
+    [InlineData("vit")]
+    [InlineData("swin")]
+    public void Peft_fixture_loads_onto_the_q_and_v_rows_of_qkv_and_the_classifier_into_the_head(string family)
     {
         using var scope = NewDisposeScope();
-        using var model = AdaptationModels.Create("vit");
+        using var model = AdaptationModels.Create(family);
         var before = model.Module.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
-        var adapters = Lora.LoadPeft(model, Path.Combine(FixtureDir, "peft_vit"));
+        var adapters = Lora.LoadPeft(model, Path.Combine(FixtureDir, $"peft_{family}"));
         Assert.Equal(4, adapters.Options.Rank);
         Assert.Equal(8, adapters.Options.Alpha);
-        Assert.All(adapters.Adapters, a => Assert.Equal(QkvParts.QV, a.Adapter.FusedParts));
-        Assert.Equal(["blocks.0.attn.qkv", "blocks.1.attn.qkv"], adapters.Adapters.Select(a => a.ModuleName));
+        Assert.All(adapters.Adapters.Where(a => a.ModuleName.EndsWith("qkv", StringComparison.Ordinal)), a => Assert.Equal(QkvParts.QV, a.Adapter.FusedParts));
+        var names = adapters.Adapters.Select(a => a.ModuleName).ToList();
+        if (family == "vit") Assert.Equal(["blocks.0.attn.qkv", "blocks.1.attn.qkv"], names);
+        else Assert.Equal(12, names.Count);     // qkv, attn.proj (attention.output.dense) and mlp.fc2 (output.dense) of 4 blocks
         var x = AdaptationModels.Input();
         var unmerged = AdaptationModels.Logits(model, x);
         adapters.Merge();
-        using var expected = SafeTensors.Load(Path.Combine(FixtureDir, "peft_vit_expected.safetensors"));
+        using var expected = SafeTensors.Load(Path.Combine(FixtureDir, $"peft_{family}_expected.safetensors"));
         var merged = model.Module.state_dict();
-        foreach (var (key, delta) in expected)
-        {
-            var want = key.EndsWith("qkv.weight", StringComparison.Ordinal) ? before[key] + delta : delta;
-            Assert.True((merged[key] - want).abs().max().item<float>() < 1e-6, key);
-        }
+        Tensor Want(string key, Tensor value) => key.StartsWith("head", StringComparison.Ordinal) ? value : before[key] + value;
+        foreach (var (key, value) in expected)
+            Assert.True((merged[key] - Want(key, value)).abs().max().item<float>() < 1e-6, key);
         Assert.True((AdaptationModels.Logits(model, x) - unmerged).abs().max().item<float>() < 1e-5);
 
-        using var reference = AdaptationModels.Create("vit");                       // plain weights, no LoRA code involved
+        using var reference = AdaptationModels.Create(family);                      // plain weights, no LoRA code involved
         using (no_grad())
         {
             var sd = reference.Module.state_dict();
-            foreach (var (key, delta) in expected)
-                sd[key].copy_(key.EndsWith("qkv.weight", StringComparison.Ordinal) ? before[key] + delta : delta);
+            foreach (var (key, value) in expected) sd[key].copy_(Want(key, value));
         }
         Assert.True((AdaptationModels.Logits(reference, x) - unmerged).abs().max().item<float>() < 1e-5);
     }
