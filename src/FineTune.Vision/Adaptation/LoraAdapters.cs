@@ -10,7 +10,8 @@ namespace FineTune.Vision.Adaptation;
 /// The LoRA adapters injected into one model by <see cref="Lora.Apply"/>: merge/unmerge, the trainable parameters, and
 /// adapter-only safetensors files (adapter weights and <see cref="LoraOptions.ModulesToSave"/> weights under their
 /// model keys, e.g. <c>blocks.0.attn.qkv.lora_A.weight</c> and <c>head.weight</c>, with the options and base model name
-/// as metadata). PEFT names the same tensors <c>base_model.model.&lt;key&gt;</c> with <c>.default</c> dropped.
+/// as metadata). <see cref="SavePeft"/> writes a PEFT adapter folder instead, under the Hugging Face transformers module
+/// names (<see cref="Lora.LoadPeft"/> reads one).
 /// </summary>
 public sealed class LoraAdapters
 {

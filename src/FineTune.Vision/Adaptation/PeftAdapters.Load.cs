@@ -48,6 +48,7 @@ internal static partial class PeftAdapters
         };
         var adapters = Lora.Apply(model, options);
         using var file = SafeTensors.Load(path);
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         foreach (var (name, a) in adapters.Adapters)
         {
