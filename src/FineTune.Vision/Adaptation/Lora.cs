@@ -60,6 +60,29 @@ public static class Lora
         return adapters;
     }
 
+    /// <summary>
+    /// Reads a PEFT LoRA adapter folder (<c>adapter_config.json</c> + <c>adapter_model.safetensors</c>, as PEFT's
+    /// <c>save_pretrained</c> writes it for a Hugging Face ViT/DeiT/BEiT/Swin), applies LoRA to <paramref name="model"/> with its
+    /// r, lora_alpha, lora_dropout, use_rslora and adapted modules (<c>query</c>/<c>key</c>/<c>value</c> become slices of the fused
+    /// <c>qkv</c>), loads the adapter weights and the <c>modules_to_save</c> weights (the classifier into the head).
+    /// </summary>
+    /// <param name="model">A base model of the adapter's architecture, without adapters, with the adapter's class count.</param>
+    /// <param name="folder">The adapter folder.</param>
+    /// <returns>The loaded adapters.</returns>
+    /// <exception cref="ArgumentException">
+    /// The family has no Hugging Face layout (CaiT), or <c>target_modules</c> name modules the model does not have.
+    /// </exception>
+    /// <exception cref="IOException">
+    /// A file is missing or malformed, the config uses options the library's LoRA cannot represent (DoRA, rank_pattern, bias),
+    /// or a key does not fit the model (unknown module, rank mismatch, head size); the message names the keys and the fix.
+    /// </exception>
+    public static LoraAdapters LoadPeft(IVisionModel model, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        return PeftAdapters.Load(model, folder);
+    }
+
     /// <summary>The LoRA options stored in an adapter file's metadata.</summary>
     /// <exception cref="CheckpointMismatchException">The file has no LoRA metadata.</exception>
     public static LoraOptions ReadOptions(string path)

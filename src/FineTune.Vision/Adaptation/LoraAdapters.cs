@@ -10,7 +10,8 @@ namespace FineTune.Vision.Adaptation;
 /// The LoRA adapters injected into one model by <see cref="Lora.Apply"/>: merge/unmerge, the trainable parameters, and
 /// adapter-only safetensors files (adapter weights and <see cref="LoraOptions.ModulesToSave"/> weights under their
 /// model keys, e.g. <c>blocks.0.attn.qkv.lora_A.weight</c> and <c>head.weight</c>, with the options and base model name
-/// as metadata). PEFT names the same tensors <c>base_model.model.&lt;key&gt;</c> with <c>.default</c> dropped.
+/// as metadata). <see cref="SavePeft"/> writes a PEFT adapter folder instead, under the Hugging Face transformers module
+/// names (<see cref="Lora.LoadPeft"/> reads one).
 /// </summary>
 public sealed class LoraAdapters
 {
@@ -67,6 +68,24 @@ public sealed class LoraAdapters
     {
         ArgumentNullException.ThrowIfNull(path);
         SafeTensors.Save(path, Parameters.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Parameter)), LoraMetadata.From(Model.Name, Options));
+    }
+
+    /// <summary>
+    /// Writes the adapters as a PEFT adapter folder (<c>adapter_config.json</c> + <c>adapter_model.safetensors</c>) for the
+    /// Hugging Face transformers model of the same architecture (ViT, DeiT, BEiT, Swin), which <c>PeftModel.from_pretrained</c>
+    /// loads: keys <c>base_model.model.&lt;module&gt;.lora_A.weight</c>, the q/k/v slices of a fused <c>qkv</c> adapter as
+    /// <c>query</c>/<c>key</c>/<c>value</c> adapters, <see cref="SavedModuleParameters"/> as <c>modules_to_save</c>
+    /// (<c>classifier</c>), and <c>target_modules</c> that name exactly the adapted modules.
+    /// </summary>
+    /// <param name="folder">The folder (created if missing; the two files are overwritten).</param>
+    /// <param name="options">What PEFT records about the base model; null for the defaults.</param>
+    /// <exception cref="ArgumentException">The family (CaiT) or an adapted or saved module has no Hugging Face name.</exception>
+    /// <exception cref="InvalidOperationException">The adapters are merged.</exception>
+    public void SavePeft(string folder, PeftExportOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        if (IsMerged) throw new InvalidOperationException("Adapters are merged into the base weights; call Unmerge() before saving them.");
+        PeftAdapters.Save(this, folder, options ?? new PeftExportOptions());
     }
 
     /// <summary>Loads adapter and saved-module weights written by <see cref="Save"/> into these adapters.</summary>
