@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 import timm_shim  # noqa: E402,F401  (torchvision stub; see timm_shim.py)
 import timm  # noqa: E402
 import torch  # noqa: E402
+from timm.models import group_parameters  # noqa: E402
 from timm.optim._param_groups import param_groups_layer_decay  # noqa: E402
 
 WD, LD = 0.05, 0.75
@@ -37,12 +38,13 @@ def main():
         for g in groups:
             for p in g['params']:
                 by_param[id(p)] = g
+        # the layer ids param_groups_layer_decay computes internally (same call, same fallback to the last layer)
+        layer_map = group_parameters(model, model.group_matcher(coarse=False), reverse=True)
+        layer_max = max(layer_map.values())
         rows = []
-        scales = sorted({g['lr_scale'] for g in groups})
         for name, p in model.named_parameters():
             g = by_param[id(p)]
-            layer_id = round(__import__('math').log(g['lr_scale'], LD)) if g['lr_scale'] != 1 else None
-            rows.append(dict(name=name, lr_scale=g['lr_scale'], weight_decay=g['weight_decay']))
+            rows.append(dict(name=name, layer_id=layer_map.get(name, layer_max), lr_scale=g['lr_scale'], weight_decay=g['weight_decay']))
         out[family] = dict(arch=arch, kwargs={k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()},
                            num_groups=len(groups), params=rows)
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'timm_layer_decay.json')
