@@ -54,7 +54,7 @@ public sealed record VitConfig : ModelConfig
         "reg_tokens" => this with { RegTokens = ParseInt(value) },
         "no_embed_class" => this with { NoEmbedClass = ParseBool(value) },
         "init_values" => this with { InitValues = ParseNullableDouble(value) },
-        "fc_norm" => this with { FcNorm = value.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : ParseBool(value) },
+        "fc_norm" => this with { FcNorm = value.Equals("none", StringComparison.OrdinalIgnoreCase) || value.Equals("null", StringComparison.OrdinalIgnoreCase) ? null : ParseBool(value) },
         _ => base.ApplyOverride(key, value),
     };
 
