@@ -1,15 +1,56 @@
+using System.Globalization;
+using System.Text.Json;
+using FineTune.Vision.Adaptation;
+using FineTune.Vision.Models;
 using FineTune.Vision.Weights;
 
 namespace FineTune.Vision.Cli;
 
-/// <summary><c>inspect --weights FILE [--keys N]</c>: format, detected naming, tensor count, parameter total and the first keys with shapes.</summary>
+/// <summary>
+/// <c>inspect --weights FILE [--keys N]</c>: format, detected naming, tensor count, parameter total and the first keys with shapes.
+/// <c>inspect --model NAME [--set k=v]… --param-groups --layer-decay X --weight-decay Y</c>: the optimizer parameter
+/// groups the library builds, one JSON row per group in timm's terms (<c>param_groups_layer_decay</c>'s
+/// <c>layer_{id}_{decay|no_decay}</c> names, in the order timm creates them), for checking a port against timm.
+/// </summary>
 public static class InspectVerb
 {
     /// <summary>One-line usage.</summary>
-    public const string Usage = "inspect --weights FILE [--keys N]";
+    public const string Usage = "inspect --weights FILE [--keys N] | inspect --model NAME [--set k=v]... --param-groups [--layer-decay X] [--weight-decay Y]";
 
     /// <summary>Runs the verb.</summary>
     public static int Run(CommandLine line, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(output);
+        return line.Flag("param-groups") ? ParamGroups(line, output) : Weights(line, output);
+    }
+
+    private static int ParamGroups(CommandLine line, TextWriter output)
+    {
+        double layerDecay = line.Optional("layer-decay") is null ? 1.0 : line.Double("layer-decay");
+        double weightDecay = line.Optional("weight-decay") is null ? 0.05 : line.Double("weight-decay");
+        string name = line.Required("model");
+        var overrides = line.KeyValues();
+        line.RejectUnknown();
+
+        using VisionModel model = VisionModels.Create<ModelConfig>(name, c => c.WithOverrides(overrides));
+        var order = model.named_parameters().Select((p, i) => (p.name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        var groups = LayerParameterGroups.LayerDecay(model, layerDecay, new ParameterGroupOptions { WeightDecay = weightDecay });
+        foreach (var g in groups.OrderBy(g => g.Parameters.Min(p => order[p.Name])))
+        {
+            var row = new Dictionary<string, object>
+            {
+                ["group"] = string.Create(CultureInfo.InvariantCulture, $"layer_{g.LayerId}_{(g.Name.EndsWith("/no_decay", StringComparison.Ordinal) ? "no_decay" : "decay")}"),
+                ["lr_scale"] = g.LrScale,
+                ["weight_decay"] = g.WeightDecay,
+                ["params"] = g.Parameters.Select(p => p.Name).ToArray(),
+            };
+            output.WriteLine(JsonSerializer.Serialize(row));
+        }
+        return 0;
+    }
+
+    private static int Weights(CommandLine line, TextWriter output)
     {
         string path = line.Required("weights");
         int keys = line.Int("keys", 20);

@@ -13,15 +13,20 @@ namespace FineTune.Vision.Adaptation;
 public static class LayerParameterGroups
 {
     /// <summary>
-    /// timm's layer decay: group <c>i</c> of <c>n</c> gets <c>decay^(n − 1 − i)</c>, so the head trains at the base
-    /// rate and the stem at <c>decay^(n−1)</c> of it.
+    /// timm's layer decay (<c>param_groups_layer_decay</c>), equal to real timm's assignment for the five families: the
+    /// layers are numbered as timm's <c>group_matcher(coarse=False)</c> does — the layer groups in order, except that the
+    /// final norm (the group named <c>norm</c>) shares the last block's layer, as timm's <c>(r'^norm', (99999,))</c> puts
+    /// it — and layer <c>i</c> of <c>n</c> gets <c>decay^(n − 1 − i)</c>, so the head trains at the base rate and the stem
+    /// at <c>decay^(n−1)</c> of it. <see cref="ParameterGroup.LayerId"/> is timm's layer id; the norm's parameters join
+    /// the last block's groups, so there is one decay and one no-decay group per timm layer (timm's <c>layer_{id}_decay</c>,
+    /// <c>layer_{id}_no_decay</c>).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="decay"/> is not in (0, 1].</exception>
     public static IReadOnlyList<ParameterGroup> LayerDecay(IVisionModel model, double decay, ParameterGroupOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(decay);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(decay, 1.0);
-        return Build(model, options, n => LayerDecayScales(n, decay));
+        return Build(model, options, n => LayerDecayScales(n, decay), timmLayers: true);
     }
 
     /// <summary>
@@ -68,29 +73,44 @@ public static class LayerParameterGroups
         return Enumerable.Range(0, count).Select(i => i == count - 1 ? 1.0 : lo * Math.Pow(step, i) / hi).ToArray();
     }
 
-    private static List<ParameterGroup> Build(IVisionModel model, ParameterGroupOptions? options, Func<int, double[]> scalesFor)
+    private static List<ParameterGroup> Build(IVisionModel model, ParameterGroupOptions? options, Func<int, double[]> scalesFor, bool timmLayers = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new ParameterGroupOptions();
         options.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(options.WeightDecay);
         var layers = options.Groups ?? model.LayerGroups;
-        double[] scales = scalesFor(layers.Count);
+        int[] ids = timmLayers ? TimmLayerIds(layers) : [.. Enumerable.Range(0, layers.Count)];
+        double[] scales = scalesFor(ids.Length == 0 ? 0 : ids[^1] + 1);
         var named = model.Module.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
         var noDecay = new HashSet<string>(model.NoWeightDecay.Concat(options.NoWeightDecay), StringComparer.Ordinal);
         var result = new List<ParameterGroup>();
-        for (int i = 0; i < layers.Count; i++)
+        for (int i = 0; i < layers.Count;)
         {
+            int id = ids[i];
+            string groupName = layers[i].Name;
             List<(string, Parameter)> decay = [], exempt = [];
-            foreach (string name in layers[i].ParameterNames)
+            for (; i < layers.Count && ids[i] == id; i++)
             {
-                if (!named.TryGetValue(name, out var p) || (!options.IncludeFrozen && !p.requires_grad)) continue;
-                bool skip = ParameterGroups.IsExemptFromDecay(name, p, noDecay);
-                (skip ? exempt : decay).Add((name, p));
+                foreach (string name in layers[i].ParameterNames)
+                {
+                    if (!named.TryGetValue(name, out var p) || (!options.IncludeFrozen && !p.requires_grad)) continue;
+                    bool skip = ParameterGroups.IsExemptFromDecay(name, p, noDecay);
+                    (skip ? exempt : decay).Add((name, p));
+                }
             }
-            if (decay.Count > 0) result.Add(new ParameterGroup(layers[i].Name, decay, options.WeightDecay, scales[i], i));
-            if (exempt.Count > 0) result.Add(new ParameterGroup(layers[i].Name + "/no_decay", exempt, 0.0, scales[i], i));
+            if (decay.Count > 0) result.Add(new ParameterGroup(groupName, decay, options.WeightDecay, scales[id], id));
+            if (exempt.Count > 0) result.Add(new ParameterGroup(groupName + "/no_decay", exempt, 0.0, scales[id], id));
         }
         return result;
+    }
+
+    /// <summary>timm's layer numbering over layer groups: one per group, the final norm (<c>norm</c>) with the group before it.</summary>
+    private static int[] TimmLayerIds(IReadOnlyList<LayerGroup> layers)
+    {
+        var ids = new int[layers.Count];
+        for (int i = 1; i < layers.Count; i++)
+            ids[i] = layers[i].Name == "norm" ? ids[i - 1] : ids[i - 1] + 1;
+        return ids;
     }
 }

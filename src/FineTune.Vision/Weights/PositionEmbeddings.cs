@@ -7,8 +7,8 @@ namespace FineTune.Vision.Weights;
 /// <summary>
 /// Adapts position information to a new image size or window size, as timm does when loading:
 /// absolute position embeddings (<c>timm.layers.resample_abs_pos_embed</c>: prefix tokens kept, the patch grid
-/// resized bicubic with antialias) and relative-position-bias tables (<c>resize_rel_pos_bias_table_simple</c>:
-/// the (2h-1)x(2w-1) table resized bicubic, BEiT's 3 extra class entries kept).
+/// resized bicubic with antialias) and relative-position-bias tables (<c>resize_rel_pos_bias_table</c>: geometric
+/// source offsets, linear interpolation, BEiT's 3 extra class entries kept).
 /// </summary>
 public static class PositionEmbeddings
 {
@@ -44,27 +44,39 @@ public static class PositionEmbeddings
         return torch.cat([prefix, grid], 1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Resizes a <c>((2h-1)*(2w-1) + extra, heads)</c> relative-position-bias table to a new window.</summary>
+    /// <summary>
+    /// Resizes a <c>((2w-1)^2 + extra, heads)</c> relative-position-bias table to a new window as timm's
+    /// <c>resize_rel_pos_bias_table</c> does (what timm's BEiT and Swin <c>checkpoint_filter_fn</c> call, from BEiT's
+    /// fine-tuning code): the source offsets are spread geometrically (a ratio <c>q</c> found by bisection so that the
+    /// outermost source offset reaches the new window's edge), the target offsets are the integers, and each head is
+    /// interpolated linearly on that uneven grid (timm's <c>RegularGridInterpolator</c>, its default without scipy).
+    /// </summary>
     /// <param name="table">The table; not modified.</param>
     /// <param name="newWindow">The target window (rows, columns).</param>
     /// <param name="extraTokens">Trailing entries copied unchanged (3 for BEiT, 0 for Swin).</param>
-    /// <returns>A new tensor the caller owns.</returns>
+    /// <returns>A new float32-computed tensor of the table's dtype; the caller owns it.</returns>
     public static Tensor ResizeRelativeBiasTable(Tensor table, (int Rows, int Cols) newWindow, int extraTokens = 0)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentOutOfRangeException.ThrowIfNegative(extraTokens);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(newWindow.Rows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(newWindow.Cols);
         if (table.ndim != 2)
         {
             throw new ArgumentException($"A relative-position-bias table must be (positions, heads); got [{string.Join(", ", table.shape)}].", nameof(table));
         }
         long positions = table.shape[0] - extraTokens, heads = table.shape[1];
         var src = SquareGrid(positions) ?? throw new ArgumentException($"{positions} table positions are not a square (2w-1)^2 grid.", nameof(table));
-        long dstRows = 2L * newWindow.Rows - 1, dstCols = 2L * newWindow.Cols - 1;
+        int dstRows = 2 * newWindow.Rows - 1, dstCols = 2 * newWindow.Cols - 1;
+        if (src.Rows == dstRows && src.Cols == dstCols) return table.clone();
         using var scope = torch.NewDisposeScope();
-        var body = table.narrow(0, 0, positions).to(float32).transpose(1, 0).reshape(1, heads, src.Rows, src.Cols);
-        var resized = interpolate(body, [dstRows, dstCols], mode: InterpolationMode.Bicubic, align_corners: false)
-            .reshape(heads, dstRows * dstCols).transpose(0, 1).to(table.dtype);
-        var result = extraTokens > 0 ? torch.cat([resized, table.narrow(0, positions, extraTokens)], 0) : resized.contiguous();
+        float[] values = table.narrow(0, 0, positions).to(float32).contiguous().data<float>().ToArray();
+        float[] y = RelativeBias.SourceOffsets(src.Rows, dstRows), x = RelativeBias.SourceOffsets(src.Cols, dstCols);
+        var output = new float[dstRows * dstCols * heads];
+        for (int h = 0; h < heads; h++)
+            RelativeBias.Interpolate(values, (int)heads, h, y, x, dstRows, dstCols, output);
+        var resized = torch.tensor(output, [dstRows * dstCols, heads]).to(table.dtype);
+        var result = extraTokens > 0 ? torch.cat([resized, table.narrow(0, positions, extraTokens)], 0) : resized;
         return result.MoveToOuterDisposeScope();
     }
 

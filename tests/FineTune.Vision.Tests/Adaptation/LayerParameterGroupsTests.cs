@@ -9,9 +9,12 @@ public sealed class LayerParameterGroupsTests
     {
         using var model = AdaptationModels.Create("vit");
         var groups = LayerParameterGroups.LayerDecay(model, 0.5, new ParameterGroupOptions { WeightDecay = 0.05 });
-        // timm: 5 layers (stem, blocks.0, blocks.1, norm, head), scale = 0.5^(4 - layer_id)
-        Assert.Equal(1.0 / 16, groups.Single(g => g.Name == "stem").LrScale);
-        Assert.Equal(0.25, groups.Single(g => g.Name == "blocks.1").LrScale);
+        // real timm (Fixtures/Adaptation, TimmLayerDecayTests): 4 layers (stem, blocks.0, blocks.1 with the final norm, head),
+        // scale = 0.5^(3 - layer_id); this test once said 5, with the norm as its own layer, which timm does not do
+        Assert.Equal(1.0 / 8, groups.Single(g => g.Name == "stem").LrScale);
+        Assert.Equal(0.5, groups.Single(g => g.Name == "blocks.1").LrScale);
+        Assert.Contains(groups.Single(g => g.Name == "blocks.1/no_decay").Parameters, p => p.Name == "norm.weight");
+        Assert.DoesNotContain(groups, g => g.Name.StartsWith("norm", StringComparison.Ordinal));
         Assert.Equal(1.0, groups.Single(g => g.Name == "head").LrScale);
         var stemNoDecay = groups.Single(g => g.Name == "stem/no_decay");
         Assert.Equal(0, stemNoDecay.WeightDecay);

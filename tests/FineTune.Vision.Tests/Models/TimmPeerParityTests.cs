@@ -9,10 +9,10 @@ namespace FineTune.Vision.Tests.Models;
 
 /// <summary>
 /// Logits parity with timm's forward paths (STYLE.md section 7 rule 12) for every family: ViT (class/register tokens,
-/// no_embed_class, LayerScale, token/avg pooling, fc_norm), DeiT distilled, BEiT, CaiT and Swin. The peer is
-/// Fixtures/Models/timm_peer.py, a transcription of timm's source run on Debian's torch 1.13 by
-/// make_parity_fixtures.py: each case is a registered timm name with timm kwargs, random weights in timm's keys,
-/// and the peer's features and logits for one shared input batch.
+/// no_embed_class, LayerScale, token/avg pooling, fc_norm), DeiT distilled, BEiT, CaiT and Swin. The peer is real
+/// timm (v1.0.28 source on Debian's torch 1.13), run by Fixtures/Models/make_parity_fixtures.py: each case is a
+/// registered timm name with timm kwargs, random weights in timm's keys, and timm's features and logits for one
+/// shared input batch. (It replaced timm_peer.py, a transcription of timm's forward paths.)
 /// </summary>
 public sealed class TimmPeerParityTests
 {

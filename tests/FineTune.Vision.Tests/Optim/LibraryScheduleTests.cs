@@ -2,28 +2,9 @@ using FineTune.Vision.Optim.Schedules;
 
 namespace FineTune.Vision.Tests.Optim;
 
-/// <summary>The library's own schedules (timm/fastai SGDR, warm-up) and the factory's error messages.</summary>
+/// <summary>The library's own schedules (fastai SGDR, warm-up) and the factory's error messages; timm's curves are in <see cref="TimmScheduleTests"/>.</summary>
 public sealed class LibraryScheduleTests
 {
-    private static double TimmCosine(double t, double tInitial, double lrMax, double lrMin, double cycleMul, double decay, long limit)
-    {
-        // timm CosineLRScheduler._get_lr, transcribed for one parameter group.
-        double i, tI, tCurr;
-        if (cycleMul != 1)
-        {
-            i = Math.Floor(Math.Log(1 - t / tInitial * (1 - cycleMul), cycleMul));
-            tI = Math.Pow(cycleMul, i) * tInitial;
-            tCurr = t - (1 - Math.Pow(cycleMul, i)) / (1 - cycleMul) * tInitial;
-        }
-        else
-        {
-            i = Math.Floor(t / tInitial);
-            tI = tInitial;
-            tCurr = t - tInitial * i;
-        }
-        return i < limit ? lrMin + 0.5 * (lrMax * Math.Pow(decay, i) - lrMin) * (1 + Math.Cos(Math.PI * tCurr / tI)) : lrMin;
-    }
-
     [Fact]
     public void Cosine_with_a_floor_stays_at_the_floor_after_one_cycle()
     {
@@ -32,17 +13,6 @@ public sealed class LibraryScheduleTests
         Assert.Equal((0.1 + 1e-4) / 2, s.LrAt(50), 12);
         Assert.Equal(1e-4, s.LrAt(100), 12);
         Assert.Equal(1e-4, s.LrAt(5000), 12);
-    }
-
-    [Theory]
-    [InlineData(10, 1.0, 1.0, 3L)]
-    [InlineData(8, 2.0, 0.5, 4L)]
-    [InlineData(5, 1.5, 0.8, 3L)]
-    public void Sgdr_follows_timm(int tInitial, double cycleMul, double decay, long limit)
-    {
-        var s = new CosineWithRestarts(new() { BaseLr = 0.05, TInitial = tInitial, LrMin = 0.001, CycleMul = cycleMul, CycleDecay = decay, CycleLimit = limit });
-        for (int t = 0; t < 150; t++)
-            Assert.Equal(TimmCosine(t, tInitial, 0.05, 0.001, cycleMul, decay, limit), s.LrAt(t), 12);
     }
 
     [Fact]

@@ -16,7 +16,12 @@ public static class ScheduleFactory
 
     /// <summary>
     /// Creates the schedule <paramref name="kind"/> for a run of <paramref name="totalSteps"/> optimizer steps.
-    /// Library schedules also accept <c>warmup_steps</c> (or <c>warmup_ratio</c>), <c>warmup_lr_init</c> and <c>warmup_prefix</c>.
+    /// Library schedules also accept timm's <c>warmup_steps</c> (timm <c>warmup_t</c>; or <c>warmup_ratio</c>), <c>warmup_lr_init</c>,
+    /// <c>warmup_prefix</c> (default as timm's <c>CosineLRScheduler</c>, <c>false</c>, for <c>CosineWithRestarts</c>: the
+    /// warm-up overlaps the start of the cosine; <c>true</c> for <c>LinearWithWarmup</c>, as Hugging Face's linear
+    /// schedule), <c>t_in_epochs</c> with <c>steps_per_epoch</c> (the rate changes once per epoch and every <c>t</c>
+    /// argument counts epochs), and timm's noise (<c>noise_range_t</c> as <c>a</c> or <c>a,b</c>, <c>noise_pct</c>,
+    /// <c>noise_std</c>, <c>noise_seed</c>).
     /// </summary>
     /// <exception cref="ArgumentException">Unknown kind (the message lists the known ones), or a missing, malformed or unknown argument.</exception>
     public static ILrSchedule Create(string kind, double baseLr, IReadOnlyDictionary<string, string> arguments, long totalSteps)
@@ -36,12 +41,12 @@ public static class ScheduleFactory
             "CosineAnnealingWarmRestarts" => new CosineAnnealingWarmRestarts(baseLr, a.Long("T_0"), a.Long("T_mult", 1), a.Double("eta_min", 0)),
             "CyclicLR" => CyclicFrom(a),
             "OneCycleLR" => OneCycleFrom(a, totalSteps),
-            "CosineWithRestarts" => WithWarmup(a, totalSteps, t => new CosineWithRestarts(new CosineWithRestartsOptions
+            "CosineWithRestarts" => WithWarmup(a, totalSteps, prefixDefault: false, t => new CosineWithRestarts(new CosineWithRestartsOptions
             {
                 BaseLr = baseLr, TInitial = a.Long("t_initial", t), LrMin = a.Double("lr_min", 0), CycleMul = a.Double("cycle_mul", 1),
                 CycleDecay = a.Double("cycle_decay", 1), CycleLimit = a.Long("cycle_limit", 1), KDecay = a.Double("k_decay", 1),
             })),
-            "LinearWithWarmup" => WithWarmup(a, totalSteps, t => new LinearLR(baseLr, 1.0, a.Double("end_factor", 0), Math.Max(1, t))),
+            "LinearWithWarmup" => WithWarmup(a, totalSteps, prefixDefault: true, t => new LinearLR(baseLr, 1.0, a.Double("end_factor", 0), Math.Max(1, t))),
             _ => throw new ArgumentException($"Unknown schedule '{kind}'. Known: {string.Join(", ", Kinds)}.", nameof(kind)),
         };
         a.RejectUnknown();
@@ -76,11 +81,28 @@ public static class ScheduleFactory
         CycleMomentum = a.Bool("cycle_momentum", true), BaseMomentum = a.Double("base_momentum", 0.85), MaxMomentum = a.Double("max_momentum", 0.95),
     });
 
-    private static ILrSchedule WithWarmup(ScheduleArguments a, long totalSteps, Func<long, ILrSchedule> inner)
+    private static ILrSchedule WithWarmup(ScheduleArguments a, long totalSteps, bool prefixDefault, Func<long, ILrSchedule> inner)
     {
-        long warmup = a.Has("warmup_steps") ? a.Long("warmup_steps") : (long)Math.Round(a.Double("warmup_ratio", 0) * totalSteps);
-        bool prefix = a.Bool("warmup_prefix", true);
-        ILrSchedule body = inner(prefix ? totalSteps - warmup : totalSteps);
-        return warmup > 0 ? new Warmup(body, warmup, a.Double("warmup_lr_init", 0), prefix) : body;
+        bool inEpochs = a.Bool("t_in_epochs", false);
+        long stepsPerEpoch = inEpochs ? a.Long("steps_per_epoch") : 1;
+        if (stepsPerEpoch <= 0) throw new ArgumentException($"{nameof(ScheduleFactory)}: steps_per_epoch must be ≥ 1 (was {stepsPerEpoch}).");
+        long total = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch;
+        long warmup = a.Has("warmup_steps") ? a.Long("warmup_steps") : (long)Math.Round(a.Double("warmup_ratio", 0) * total);
+        bool prefix = a.Bool("warmup_prefix", prefixDefault);
+        ILrSchedule body = inner(prefix ? total - warmup : total);
+        if (warmup > 0) body = new Warmup(body, warmup, a.Double("warmup_lr_init", 0), prefix);
+        if (a.Has("noise_range_t")) body = new ScheduleNoise(body, NoiseFrom(a));
+        return inEpochs ? new EpochStepped(body, stepsPerEpoch) : body;
+    }
+
+    private static ScheduleNoiseOptions NoiseFrom(ScheduleArguments a)
+    {
+        long[] range = a.LongList("noise_range_t");
+        if (range.Length is not (1 or 2)) throw new ArgumentException($"noise_range_t must be one step or two (start,end); was {range.Length} values.");
+        return new ScheduleNoiseOptions
+        {
+            RangeStart = range[0], RangeEnd = range.Length == 2 ? range[1] : null, Pct = a.Double("noise_pct", 0.67),
+            Std = a.Double("noise_std", 1.0), Seed = a.Long("noise_seed", 42),
+        };
     }
 }

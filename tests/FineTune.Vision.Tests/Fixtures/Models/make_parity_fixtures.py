@@ -1,6 +1,8 @@
 #!/usr/bin/python3
-"""Logits-parity fixtures for FineTune.Vision's Models layer against timm_peer.py (timm's forward paths, transcribed).
-Run from anywhere:  /usr/bin/python3 make_parity_fixtures.py   (Debian's torch 1.13; no timm, no GPU)
+"""Logits-parity fixtures for FineTune.Vision's Models layer against REAL timm (v1.0.28 source, unpacked outside the
+repository) on Debian's python3-torch 1.13, no GPU. Run from the repository root:
+  PYTHONPATH=/work/timm-src /usr/bin/python3 tests/FineTune.Vision.Tests/Fixtures/Models/make_parity_fixtures.py
+(../timm_shim.py stubs the torchvision imports of timm's data code; the models are timm's own, unmodified.)
 
 For each case below: a TINY configuration given as timm kwargs over a registered timm model name (exactly what
 timm.create_model(name, **kwargs) would take, and what ModelRegistry.Create(name, overrides) takes), a random
@@ -21,7 +23,19 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from timm_peer import create_model
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import timm_shim  # noqa: E402,F401  (torchvision stub; see timm_shim.py)
+import timm  # noqa: E402
+
+
+def create_model(name, **kwargs):
+    """timm's registered entrypoint for `name` (what timm.create_model calls), never pretrained. Called directly
+    because timm.create_model drops kwargs that are None (so init_values=None there means the variant's default,
+    0.1 for BEiT), while the entrypoint passes None on to the model, as the library's overrides do."""
+    return timm.models.model_entrypoint(name)(pretrained=False, **kwargs)
+
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "parity")
@@ -119,7 +133,7 @@ def make_case(x, index, case, model_name, family, kwargs):
         logits = model.forward_head(features)
         io = {"features": features, "logits": logits}
         if family == "deit":
-            io["logits_head"], io["logits_dist"] = model.forward_heads(features)
+            io["logits_head"], io["logits_dist"] = model.head(features[:, 0]), model.head_dist(features[:, 1])
             assert torch.allclose((io["logits_head"] + io["logits_dist"]) / 2, logits)
         assert torch.equal(model(x), logits)
     state = model.state_dict()
@@ -147,9 +161,8 @@ def read_safetensors(path):
 
 
 def cross_check_with_torchvision():
-    """An independent check of the transcription: the Weights layer's torchvision peer fixtures (torchvision 0.14
-    ViT and Swin, renamed to timm keys by ../Weights/make_fixtures.py) loaded strictly into timm_peer give
-    torchvision's logits."""
+    """An independent check of the peers: the Weights layer's torchvision peer fixtures (torchvision 0.14 ViT and
+    Swin, renamed to timm keys by ../Weights/make_fixtures.py) loaded strictly into real timm give torchvision's logits."""
     weights = os.path.join(HERE, "..", "Weights")
     if not os.path.exists(os.path.join(weights, "vit_timm.safetensors")):
         print("torchvision cross-check skipped: ../Weights fixtures not found")
@@ -168,7 +181,7 @@ def cross_check_with_torchvision():
         io = read_safetensors(os.path.join(weights, f"{stem}_io.safetensors"))
         with torch.no_grad():
             diff = (model(io["input"]) - io["logits"]).abs().max().item()
-        assert diff < 1e-5, f"timm_peer {stem} differs from torchvision by {diff}"
+        assert diff < 1e-5, f"timm {stem} differs from torchvision by {diff}"
         print(f"torchvision cross-check {stem}: max |diff| {diff:.2e}")
 
 
