@@ -19,11 +19,11 @@ public sealed class ParameterGroupsOptionTests
         });
         var o = trainer.Optimizer;
         Assert.Equal("stem", o.Groups[0].Name);
-        Assert.Equal(0.125, o.Groups[0].LrScale, 12);                 // 4 groups: 0.5^3 for the stem
+        Assert.Equal(0.25, o.Groups[0].LrScale, 12);                  // timm's layers: stem, block 0 (+ final norm), head: 0.5^2 for the stem
         Assert.Equal(0.1, o.Groups[0].WeightDecay);
         o.SetLrMultiplier(0, 0.5);
         o.SetLearningRate(2e-3);
-        Assert.Equal(2e-3 * 0.125 * 0.5, o.LearningRate(0), 15);
+        Assert.Equal(2e-3 * 0.25 * 0.5, o.LearningRate(0), 15);
         Assert.Equal(2e-3, o.LearningRate(o.Groups.Count - 1), 15);
         Assert.Throws<ArgumentOutOfRangeException>(() => o.SetLrMultiplier(0, double.NaN));
         Assert.Throws<ArgumentOutOfRangeException>(() => o.SetLrMultiplier(o.Groups.Count, 1));
