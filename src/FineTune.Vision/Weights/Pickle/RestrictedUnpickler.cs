@@ -143,6 +143,12 @@ internal sealed class RestrictedUnpickler
 
     private void Append(List<object?> items)
     {
+        if (Peek() is PyObjectStub stub)
+        {
+            _globals.RefuseTensors(items, $"the items of {stub}");
+            stub.ListItems.AddRange(items);
+            return;
+        }
         if (Peek() is not List<object?> list)
         {
             throw _in.Error($"APPEND(S) onto a {Peek()?.GetType().Name ?? "None"}, not a list");
@@ -152,6 +158,12 @@ internal sealed class RestrictedUnpickler
 
     private void SetItems(List<object?> pairs)
     {
+        if (Peek() is PyObjectStub stub)
+        {
+            _globals.RefuseTensors(pairs, $"the items of {stub}");
+            Fill(stub.Items, pairs);
+            return;
+        }
         if (Peek() is not PyDict dict)
         {
             throw _in.Error($"SETITEM(S) onto a {Peek()?.GetType().Name ?? "None"}, not a dict");
