@@ -1,5 +1,7 @@
 using FineTune.Vision.Tests.Reliability;
 using FineTune.Vision.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FineTune.Vision.Tests.Weights;
 
@@ -130,5 +132,67 @@ public sealed class TrainingCheckpointTests
         string hint = WeightLoader.PrefixHint([$"{prefix}blocks.0.attn.qkv.weight", $"{prefix}head.weight"]);
         Assert.Contains($"start with '{prefix}'", hint);
         Assert.Contains("strip that prefix", hint);
+    }
+
+    private sealed class Affine : nn.Module<Tensor, Tensor>
+    {
+        private readonly TorchSharp.Modules.Parameter w = nn.Parameter(torch.randn(2, 2));
+        private readonly TorchSharp.Modules.Parameter b = nn.Parameter(torch.randn(2));
+
+        public Affine() : base(nameof(Affine)) => RegisterComponents();
+
+        public override Tensor forward(Tensor x) => x.matmul(w.t()) + b;
+    }
+
+    private static float[] Logits(string file, WeightLoadOptions? options = null)
+    {
+        using var model = new Affine();
+        var report = model.LoadWeights(WeightsFixtures.PathOf(file), options);
+        Assert.Equal(2, report.Loaded.Count);
+        using var x = torch.tensor(new float[] { 1, 2, 3, 4 }).reshape(2, 2);
+        using var y = model.call(x);
+        return y.data<float>().ToArray();
+    }
+
+    [Theory]
+    [InlineData("timm_train.pth", "state_dict")]
+    [InlineData("deit_main.pth", "model")]
+    [InlineData("swin_official.pth", "model")]
+    [InlineData("lightning.ckpt", "state_dict")]
+    [InlineData("legacy_train.pt", "state_dict")]
+    public void Real_training_script_checkpoints_give_the_plain_state_dicts_logits(string file, string container)
+    {
+        float[] expected = Logits("nested.pth");
+        Assert.Equal(expected, Logits(file));
+        using var sd = WeightsFile.Load(WeightsFixtures.PathOf(file));
+        Assert.Equal(container, sd.ContainerPath);
+    }
+
+    [Theory]
+    [InlineData("timm_train.pth")]
+    [InlineData("deit_main.pth")]
+    [InlineData("legacy_train.pt")]
+    public void The_ema_copy_is_chosen_on_request(string file)
+    {
+        var ema = new WeightLoadOptions { Read = new CheckpointReadOptions { PreferEma = true } };
+        Assert.Equal(Logits("nested.pth", new WeightLoadOptions { Read = new CheckpointReadOptions { ContainerKey = "model_ema" } }), Logits(file, ema));
+    }
+
+    [Fact]
+    public void A_lightning_checkpoint_strips_the_model_prefix_and_says_so()
+    {
+        using var model = new Affine();
+        var report = model.LoadWeights(WeightsFixtures.PathOf("lightning.ckpt"));
+        Assert.Contains(report.Notes, n => n.Contains("'model.'"));
+    }
+
+    [Theory]
+    [InlineData("namespace_malicious.pth")]
+    [InlineData("legacy_malicious.pt")]
+    public void Hostile_training_checkpoints_are_refused_unexecuted(string file)
+    {
+        var e = Assert.Throws<UnsafeCheckpointException>(() => WeightsFile.Load(WeightsFixtures.PathOf(file)));
+        Assert.Equal("posix.system", e.GlobalName);
+        Assert.False(File.Exists("finetune_vision_pwned.txt"));
     }
 }

@@ -16,12 +16,19 @@ internal sealed class RestrictedUnpickler
     private readonly Dictionary<long, object?> _memo = [];
     private readonly PickleBudget _budget;
 
-    public RestrictedUnpickler(string path, byte[] data)
+    /// <summary>An unpickler over <paramref name="data"/>, starting at byte <paramref name="start"/>.</summary>
+    public RestrictedUnpickler(string path, byte[] data, int start = 0)
     {
-        _in = new PickleReader(path, data);
+        _in = new PickleReader(path, data, start);
         _budget = new PickleBudget(path, data.Length);
         _globals = new TorchPickleGlobals(path, _budget);
     }
+
+    /// <summary>The byte after the last one read (after STOP once <see cref="Load"/> returns).</summary>
+    public int Position => _in.Position;
+
+    /// <summary>The storages the pickle's persistent ids named, by key.</summary>
+    public IReadOnlyDictionary<string, StorageRef> Storages => _globals.NamedStorages;
 
     /// <summary>Interprets the pickle up to STOP and returns the top-level value.</summary>
     public object? Load()

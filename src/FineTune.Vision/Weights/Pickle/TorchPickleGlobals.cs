@@ -54,6 +54,9 @@ internal sealed class TorchPickleGlobals(string path, PickleBudget budget)
 
     private readonly Dictionary<string, StorageRef> _storages = new(StringComparer.Ordinal);
 
+    /// <summary>The storages named by persistent ids so far, by key.</summary>
+    public IReadOnlyDictionary<string, StorageRef> NamedStorages => _storages;
+
     /// <summary>Resolves GLOBAL/STACK_GLOBAL; refuses anything not listed, before it could be used.</summary>
     public object Find(string module, string name)
     {
@@ -141,10 +144,17 @@ internal sealed class TorchPickleGlobals(string path, PickleBudget budget)
         }
     }
 
-    /// <summary>BINPERSID: <c>('storage', storage_type, key, location, numel)</c> as written by torch.save.</summary>
+    /// <summary>
+    /// BINPERSID: <c>('storage', storage_type, key, location, numel)</c> as written by torch.save, or the legacy
+    /// format's <c>(..., numel, None)</c> (storage views of the pre-1.6 format, with view metadata, are refused).
+    /// </summary>
     public StorageRef PersistentLoad(object? pid)
     {
-        if (pid is not PyTuple { Count: 5 } t || t[0] as string != "storage" || t[1] is not StorageType type
+        if (pid is PyTuple { Count: 6 } legacy && legacy[5] is not null)
+        {
+            throw Error("a legacy storage view (view metadata in the persistent id), which is not supported");
+        }
+        if (pid is not PyTuple { Count: 5 or 6 } t || t[0] as string != "storage" || t[1] is not StorageType type
             || t[2] is not string key || t[4] is not long numel || numel < 0)
         {
             throw Error("a persistent id that is not ('storage', torch.XStorage, key, location, numel)");
