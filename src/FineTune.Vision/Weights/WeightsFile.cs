@@ -36,9 +36,38 @@ public static class WeightsFile
     /// <summary>Reads every tensor of a safetensors file or torch.save checkpoint onto the CPU.</summary>
     /// <param name="path">The file.</param>
     /// <param name="options">Container choice for nested PyTorch checkpoints; ignored for safetensors.</param>
-    public static StateDict Load(string path, CheckpointReadOptions? options = null) => DetectFormat(path) switch
+    /// <remarks>
+    /// Also reads sharded safetensors: pass <c>model.safetensors.index.json</c> (any <c>*.safetensors.index.json</c>) or
+    /// a folder holding <c>model.safetensors.index.json</c>; a folder holding just <c>model.safetensors</c> or
+    /// <c>pytorch_model.bin</c> reads that file.
+    /// </remarks>
+    public static StateDict Load(string path, CheckpointReadOptions? options = null)
     {
-        WeightsFormat.SafeTensors => SafeTensors.Load(path),
-        _ => PyTorchCheckpoint.Load(path, options),
-    };
+        ArgumentNullException.ThrowIfNull(path);
+        path = Resolve(path);
+        if (path.EndsWith(".safetensors.index.json", StringComparison.OrdinalIgnoreCase))
+        {
+            return ShardedSafeTensors.Load(path);
+        }
+        return DetectFormat(path) switch
+        {
+            WeightsFormat.SafeTensors => SafeTensors.Load(path),
+            _ => PyTorchCheckpoint.Load(path, options),
+        };
+    }
+
+    /// <summary>A folder becomes its weights file: the sharded index, else model.safetensors, else pytorch_model.bin.</summary>
+    private static string Resolve(string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            return path;
+        }
+        foreach (string name in new[] { ShardedSafeTensors.IndexName, "model.safetensors", "pytorch_model.bin" })
+        {
+            string candidate = Path.Combine(path, name);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new WeightsFormatException(path, null, $"the folder holds none of {ShardedSafeTensors.IndexName}, model.safetensors or pytorch_model.bin.");
+    }
 }

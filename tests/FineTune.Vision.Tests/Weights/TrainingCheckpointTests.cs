@@ -195,4 +195,30 @@ public sealed class TrainingCheckpointTests
         Assert.Equal("posix.system", e.GlobalName);
         Assert.False(File.Exists("finetune_vision_pwned.txt"));
     }
+
+    [Theory]
+    [InlineData("sharded")]
+    [InlineData("sharded/model.safetensors.index.json")]
+    public void Sharded_safetensors_load_through_the_index_or_its_folder(string path)
+    {
+        Assert.Equal(Logits("nested.pth"), Logits(path));
+        using var sd = WeightsFile.Load(WeightsFixtures.PathOf(path));
+        Assert.Contains(sd.Notes, n => n.Contains("2 safetensors shards"));
+    }
+
+    [Theory]
+    [InlineData("{\"weight_map\": {\"w\": \"../model-00001-of-00002.safetensors\"}}", "not a plain file name")]
+    [InlineData("{\"weight_map\": {\"w\": \"gone.safetensors\"}}", "missing")]
+    [InlineData("{\"weight_map\": {\"x\": \"model-00001-of-00002.safetensors\"}}", "does not hold")]
+    [InlineData("{\"metadata\": {}}", "no 'weight_map'")]
+    [InlineData("{", "not valid JSON")]
+    public void A_bad_shard_index_is_refused_clearly(string json, string fragment)
+    {
+        string dir = WeightsFixtures.TempDir();
+        File.Copy(WeightsFixtures.PathOf("sharded/model-00001-of-00002.safetensors"), Path.Combine(dir, "model-00001-of-00002.safetensors"));
+        string index = Path.Combine(dir, "model.safetensors.index.json");
+        File.WriteAllText(index, json);
+        var e = Assert.Throws<WeightsFormatException>(() => WeightsFile.Load(index));
+        Assert.Contains(fragment, e.Message);
+    }
 }

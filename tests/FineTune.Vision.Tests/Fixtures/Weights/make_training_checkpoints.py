@@ -16,7 +16,11 @@ dict as nested.pth's 'model' ({'w': ones(2, 2), 'b': zeros(2)}), its EMA copy be
   legacy_train.pt       timm train.py's dict in the legacy (pre-1.6, non-zip) format
   legacy_malicious.pt   the legacy format with a Namespace whose state calls os.system: must be refused unexecuted
   namespace_malicious.pth  timm_train.pth with a nested os.system reduce inside args' __setstate__ payload
+  sharded/              model.safetensors.index.json + two shards ('w' in the first, 'b' in the second), written by hand
+                        (python3-safetensors is not installed): 8-byte little-endian header length, JSON header, raw bytes
 """
+import json
+import struct
 import argparse
 import os
 from collections import OrderedDict
@@ -33,6 +37,31 @@ def out(name):
 class _Evil:
     def __reduce__(self):
         return (os.system, ("echo pwned > finetune_vision_pwned.txt",))
+
+
+def write_safetensors(path, tensors):
+    header, blobs, at = {}, [], 0
+    for name, t in tensors.items():
+        raw = t.contiguous().numpy().tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [at, at + len(raw)]}
+        blobs.append(raw)
+        at += len(raw)
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+def write_sharded(folder, tensors):
+    os.makedirs(folder, exist_ok=True)
+    names = ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"]
+    keys = list(tensors)
+    weight_map = {k: names[0] if i < len(keys) // 2 else names[1] for i, k in enumerate(keys)}
+    for name in names:
+        write_safetensors(os.path.join(folder, name), {k: v for k, v in tensors.items() if weight_map[k] == name})
+    total = sum(v.numel() * 4 for v in tensors.values())
+    with open(os.path.join(folder, "model.safetensors.index.json"), "w") as f:
+        json.dump({"metadata": {"total_size": total}, "weight_map": weight_map}, f, indent=2)
 
 
 def main():
@@ -58,6 +87,8 @@ def main():
     torch.save({"epoch": 3, "global_step": 30, "pytorch-lightning_version": "2.1.0", "state_dict": prefixed,
                 "hyper_parameters": AttributeDict(lr=1e-3, model_name="vit_tiny"),
                 "optimizer_states": [opt.state_dict()], "lr_schedulers": [sched.state_dict()]}, out("lightning.ckpt"))
+
+    write_sharded(out("sharded"), small)
 
     evil_args = argparse.Namespace(model="vit", cmd=_Evil())
     torch.save({"state_dict": small, "args": evil_args}, out("namespace_malicious.pth"))
