@@ -40,24 +40,39 @@ public static class PyTorchCheckpoint
 
     private static StateDict Load(string path, FileStream file, CheckpointReadOptions options)
     {
+        if (file.Length >= 2 && file.ReadByte() == 0x80)
+        {
+            file.Position = 0;
+            return LegacyCheckpoint.Load(path, file, options);
+        }
+        file.Position = 0;
         using var zip = OpenZip(path, file);
         var (prefix, pickle) = FindPickle(path, zip);
         CheckByteOrder(path, zip, prefix);
         object? root = new RestrictedUnpickler(path, ReadEntry(path, pickle, file.Length)).Load();
+        return Build(path, root, options, WeightsFormat.PyTorchZip, zip, prefix, file.Length, []);
+    }
+
+    /// <summary>
+    /// Chooses the state dict in an unpickled checkpoint and materialises its tensors from <paramref name="storages"/>
+    /// (the legacy format reads them all first) or from the zip's <c>data/</c> entries.
+    /// </summary>
+    internal static StateDict Build(string path, object? root, CheckpointReadOptions options, WeightsFormat format,
+        ZipArchive? zip, string prefix, long fileLength, Dictionary<string, Tensor> storages)
+    {
         var notes = new List<string>();
         var (refs, container) = CheckpointContainer.Select(path, root, options, notes);
-        var result = new StateDict { SourcePath = path, Format = WeightsFormat.PyTorchZip, ContainerPath = container };
+        var result = new StateDict { SourcePath = path, Format = format, ContainerPath = container };
         foreach (var note in notes)
         {
             result.Notes.Add(note);
         }
-        var storages = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        long copiesLeft = file.Length;
+        long copiesLeft = fileLength;
         try
         {
             foreach (var (key, tensorRef) in refs)
             {
-                result.Add(key, Materialize(path, zip, prefix, key, tensorRef, storages, file.Length, ref copiesLeft));
+                result.Add(key, Materialize(path, zip, prefix, key, tensorRef, storages, fileLength, ref copiesLeft));
             }
         }
         catch
@@ -134,7 +149,7 @@ public static class PyTorchCheckpoint
         return bytes;
     }
 
-    private static Tensor Materialize(string path, ZipArchive zip, string prefix, string key, TensorRef t,
+    private static Tensor Materialize(string path, ZipArchive? zip, string prefix, string key, TensorRef t,
         Dictionary<string, Tensor> storages, long fileLength, ref long copiesLeft)
     {
         long numel = CheckView(path, key, t);
@@ -192,10 +207,10 @@ public static class PyTorchCheckpoint
         return numel;
     }
 
-    private static Tensor ReadStorage(string path, ZipArchive zip, string prefix, string key, StorageRef s, long fileLength)
+    private static Tensor ReadStorage(string path, ZipArchive? zip, string prefix, string key, StorageRef s, long fileLength)
     {
         string name = $"{prefix}data/{s.Key}";
-        var entry = zip.GetEntry(name)
+        var entry = zip?.GetEntry(name)
             ?? throw new WeightsFormatException(path, key, $"its storage '{name}' is missing from the zip (file truncated?).");
         long bytes = s.Numel > long.MaxValue / s.Type.ElementSize ? long.MaxValue : s.Numel * s.Type.ElementSize;
         if (entry.Length < bytes || entry.CompressedLength > fileLength || bytes / 1100 > entry.CompressedLength)

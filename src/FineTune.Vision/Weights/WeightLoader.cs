@@ -83,6 +83,34 @@ public static class WeightLoader
         weights.Notes.Add($"stripped the common '{prefix}' prefix from every key (a wrapper module's name, e.g. a Lightning or DataParallel checkpoint)");
     }
 
+    /// <summary>
+    /// Names the closest prefix of unmatched keys (the longest dotted prefix shared by them all, else the most common
+    /// first segment) for the "nothing matched" error.
+    /// </summary>
+    internal static string PrefixHint(IReadOnlyList<string> keys)
+    {
+        string fallback = "It was made for another architecture, or its keys carry a prefix that is not a single wrapper name.";
+        if (keys.Count == 0) return fallback;
+        string common = keys[0];
+        foreach (string k in keys)
+        {
+            int n = 0;
+            while (n < common.Length && n < k.Length && common[n] == k[n]) n++;
+            common = common[..n];
+        }
+        int dot = common.LastIndexOf('.');
+        string prefix = dot > 0 ? common[..(dot + 1)] : "";
+        if (prefix.Length > 0)
+        {
+            return $"All its keys start with '{prefix}' — nothing matched; strip that prefix? (in Python: " +
+                $"{{k.removeprefix('{prefix}'): v for k, v in sd.items()}}), or it was made for another architecture.";
+        }
+        var top = keys.Where(k => k.Contains('.', StringComparison.Ordinal)).GroupBy(k => k[..(k.IndexOf('.', StringComparison.Ordinal) + 1)])
+            .OrderByDescending(g => g.Count()).FirstOrDefault();
+        return top is null ? fallback
+            : $"Most of its keys ({top.Count()} of {keys.Count}) start with '{top.Key}' — nothing matched; strip that prefix, or it was made for another architecture.";
+    }
+
     private static readonly HashSet<string> HuggingFaceModelPrefixes = new(["vit.", "deit.", "beit.", "swin."], StringComparer.Ordinal);
 
     internal static bool IsRecomputed(string key) =>
@@ -111,7 +139,7 @@ public static class WeightLoader
         {
             throw new CheckpointMismatchException(
                 $"No tensor of the checkpoint{source} matches the model: checkpoint keys like {string.Join(", ", report.UnexpectedList.Concat(report.ClassifierDroppedList).Take(4))}; " +
-                $"model keys like {string.Join(", ", modelKeys.Take(4))}. It was made for another architecture, or its keys carry a prefix that is not a single wrapper name.", report);
+                $"model keys like {string.Join(", ", modelKeys.Take(4))}. " + PrefixHint(report.UnexpectedList.Concat(report.ClassifierDroppedList).ToList()), report);
         }
         var missing = options.DropClassifierOnMismatch
             ? report.MissingList.Where(k => !TensorFitter.IsClassifierKey(options, k)).ToList()

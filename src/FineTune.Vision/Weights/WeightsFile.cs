@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace FineTune.Vision.Weights;
 
-/// <summary>Opens a weights file of either format, detected from its first bytes (not its extension).</summary>
+/// <summary>Opens a weights file of any supported format (safetensors, torch.save zip or legacy), detected from its first bytes (not its extension).</summary>
 public static class WeightsFile
 {
     /// <summary>Detects the container format from the file's content.</summary>
@@ -22,8 +22,7 @@ public static class WeightsFile
         }
         if (read >= 2 && head[0] == 0x80 && head[1] <= 5)
         {
-            throw new WeightsFormatException(path, null, "this is the legacy (pre-1.6, non-zip) torch.save format, which is not " +
-                "supported; in Python re-save it with torch.save(torch.load(path), new_path) (zip by default) or as safetensors.");
+            return WeightsFormat.PyTorchLegacy;
         }
         if (read == 9 && head[8] == (byte)'{' && BinaryPrimitives.ReadUInt64LittleEndian(head) > 0)
         {
@@ -31,15 +30,44 @@ public static class WeightsFile
         }
         throw new WeightsFormatException(path, null, read < 9
             ? $"the file has only {read} bytes: it is empty or truncated."
-            : "neither a safetensors file (8-byte length, then '{') nor a torch.save zip ('PK'); supported formats: .safetensors, .pth/.pt/.bin.");
+            : "neither a safetensors file (8-byte length, then '{') nor a torch.save file ('PK' zip, or a legacy pickle); supported formats: .safetensors, .pth/.pt/.bin.");
     }
 
     /// <summary>Reads every tensor of a safetensors file or torch.save checkpoint onto the CPU.</summary>
     /// <param name="path">The file.</param>
     /// <param name="options">Container choice for nested PyTorch checkpoints; ignored for safetensors.</param>
-    public static StateDict Load(string path, CheckpointReadOptions? options = null) => DetectFormat(path) switch
+    /// <remarks>
+    /// Also reads sharded safetensors: pass <c>model.safetensors.index.json</c> (any <c>*.safetensors.index.json</c>) or
+    /// a folder holding <c>model.safetensors.index.json</c>; a folder holding just <c>model.safetensors</c> or
+    /// <c>pytorch_model.bin</c> reads that file.
+    /// </remarks>
+    public static StateDict Load(string path, CheckpointReadOptions? options = null)
     {
-        WeightsFormat.SafeTensors => SafeTensors.Load(path),
-        _ => PyTorchCheckpoint.Load(path, options),
-    };
+        ArgumentNullException.ThrowIfNull(path);
+        path = Resolve(path);
+        if (path.EndsWith(".safetensors.index.json", StringComparison.OrdinalIgnoreCase))
+        {
+            return ShardedSafeTensors.Load(path);
+        }
+        return DetectFormat(path) switch
+        {
+            WeightsFormat.SafeTensors => SafeTensors.Load(path),
+            _ => PyTorchCheckpoint.Load(path, options),
+        };
+    }
+
+    /// <summary>A folder becomes its weights file: the sharded index, else model.safetensors, else pytorch_model.bin.</summary>
+    private static string Resolve(string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            return path;
+        }
+        foreach (string name in new[] { ShardedSafeTensors.IndexName, "model.safetensors", "pytorch_model.bin" })
+        {
+            string candidate = Path.Combine(path, name);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new WeightsFormatException(path, null, $"the folder holds none of {ShardedSafeTensors.IndexName}, model.safetensors or pytorch_model.bin.");
+    }
 }

@@ -6,7 +6,7 @@ namespace FineTune.Vision.Tests.Cli;
 
 /// <summary>
 /// Weights files every reader must refuse, written once to a temp folder: the hostile fixtures in Fixtures/Weights
-/// (<c>malicious.pth</c>, a pickle calling <c>posix.system</c>; <c>legacy.pt</c>, the pre-1.6 format), the first case of
+/// (<c>malicious.pth</c>, a pickle calling <c>posix.system</c>; <c>legacy_malicious.pt</c> and <c>namespace_malicious.pth</c>, <c>os.system</c> inside a Namespace, legacy and zip), the first case of
 /// each refused category of the fuzz corpora (unsafe globals, bad opcodes, bombs, lying lengths, huge storages,
 /// truncated and broken zips; bad length prefixes, JSON, entries, truncations of safetensors), and a missing file.
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class HostileWeights : IDisposable
     /// <summary>Writes the files.</summary>
     public HostileWeights()
     {
-        var files = new List<string> { Path.Combine(Fixtures, "malicious.pth"), Path.Combine(Fixtures, "legacy.pt"), _dir.File("missing.safetensors") };
+        var files = new List<string> { Path.Combine(Fixtures, "malicious.pth"), Path.Combine(Fixtures, "legacy_malicious.pt"), Path.Combine(Fixtures, "namespace_malicious.pth"), _dir.File("missing.safetensors") };
         IEnumerable<FuzzCase> corpus = SafeTensorsCorpus.Generate(seed: 1, perCategory: 1)
             .Concat(PickleCorpus.Generate(seed: 1, perCategory: 1, _dir.File("pwned"), maxOps: 4000));
         foreach (FuzzCase c in corpus.Where(c => c.Expect != FuzzExpectation.LoadOrClearError).DistinctBy(c => Category(c.Name)))

@@ -72,12 +72,21 @@ public sealed class PyTorchCheckpointTests
     }
 
     [Fact]
-    public void Legacy_and_truncated_checkpoints_fail_with_the_file_named()
+    public void Legacy_checkpoints_load_and_truncated_ones_fail_with_the_file_named()
     {
         string legacy = WeightsFixtures.PathOf("legacy.pt");
-        var e = Assert.Throws<WeightsFormatException>(() => WeightsFile.Load(legacy));
-        Assert.Contains(legacy, e.Message);
-        Assert.Contains("legacy", e.Message);
+        Assert.Equal(WeightsFormat.PyTorchLegacy, WeightsFile.DetectFormat(legacy));
+        using (var sd = WeightsFile.Load(legacy))
+        {
+            Assert.Equal(new[] { "w", "b" }, sd.Keys);
+            Assert.Equal(1f, sd["w"][1, 1].item<float>());
+            Assert.Contains(sd.Notes, n => n.Contains("legacy"));
+        }
+        var legacyBytes = File.ReadAllBytes(legacy);
+        string legacyCut = Path.Combine(WeightsFixtures.TempDir(), "legacy_cut.pt");
+        File.WriteAllBytes(legacyCut, legacyBytes[..^5]);
+        var e = Assert.Throws<WeightsFormatException>(() => WeightsFile.Load(legacyCut));
+        Assert.Contains(legacyCut, e.Message);
 
         string dir = WeightsFixtures.TempDir();
         var bytes = File.ReadAllBytes(WeightsFixtures.PathOf("vit_tv.pth"));

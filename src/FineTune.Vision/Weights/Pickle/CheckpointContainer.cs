@@ -31,7 +31,7 @@ internal static class CheckpointContainer
                 current = Child(file, current, key, path)!;
             }
         }
-        var tensors = Collect(current, notes);
+        var tensors = Collect(file, current, path, notes);
         if (tensors.Count == 0)
         {
             throw new WeightsFormatException(file, null,
@@ -66,7 +66,7 @@ internal static class CheckpointContainer
 
     private static bool HasTensors(PyDict dict) => dict.Items.Any(p => p.Value is TensorRef);
 
-    private static List<(string, TensorRef)> Collect(PyDict dict, IList<string> notes)
+    private static List<(string, TensorRef)> Collect(string file, PyDict dict, List<string> path, IList<string> notes)
     {
         var tensors = new List<(string, TensorRef)>();
         var skipped = new List<string>();
@@ -75,6 +75,13 @@ internal static class CheckpointContainer
             if (key is string name && value is TensorRef t)
             {
                 tensors.Add((name, t));
+            }
+            else if (value is PyObjectStub stub)
+            {
+                string at = string.Join('.', path.Append(key.ToString() ?? "None"));
+                throw new WeightsFormatException(file, null,
+                    $"'{at}' in the state dict is a {stub.Type} object, a class outside the allow-list that is kept only as inert " +
+                    "data and can never become a tensor; the checkpoint was refused.");
             }
             else
             {
@@ -98,6 +105,7 @@ internal static class CheckpointContainer
         TensorRef => "tensor",
         List<object?> => "list",
         PyTuple => "tuple",
+        PyObjectStub o => $"{o.Type} placeholder",
         _ => value.GetType().Name,
     };
 }

@@ -5,9 +5,9 @@ using System.Text;
 namespace FineTune.Vision.Weights.Pickle;
 
 /// <summary>A bounds-checked cursor over a pickle's bytes: no length read from the data is trusted.</summary>
-internal sealed class PickleReader(string path, byte[] data)
+internal sealed class PickleReader(string path, byte[] data, int start = 0)
 {
-    private int _pos;
+    private int _pos = start;
 
     public int Position => _pos;
 

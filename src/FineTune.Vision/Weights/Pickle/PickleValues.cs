@@ -58,3 +58,31 @@ internal sealed record StorageRef(string Key, StorageType Type, long Numel, stri
 
 /// <summary>A tensor to be made later from a view of a storage (not materialised until chosen).</summary>
 internal sealed record TensorRef(StorageRef Storage, long Offset, long[] Size, long[] Stride);
+
+/// <summary>
+/// A class outside the allow-list that is not known to run code (e.g. <c>argparse.Namespace</c>, yacs' <c>CfgNode</c>):
+/// recorded by name only, never imported.
+/// </summary>
+internal sealed record PyClassStub(string Module, string Name)
+{
+    public override string ToString() => $"{Module}.{Name}";
+}
+
+/// <summary>
+/// An inert placeholder for an instance of a <see cref="PyClassStub"/>: its constructor arguments, BUILD state and
+/// dict/list items are kept as plain data (never tensors) and nothing is constructed or called.
+/// </summary>
+internal sealed class PyObjectStub(PyClassStub type, PyTuple args)
+{
+    public PyClassStub Type { get; } = type;
+
+    public PyTuple Args { get; } = args;
+
+    public object? State { get; set; }
+
+    public PyDict Items { get; } = new();
+
+    public List<object?> ListItems { get; } = [];
+
+    public override string ToString() => $"{Type} placeholder";
+}

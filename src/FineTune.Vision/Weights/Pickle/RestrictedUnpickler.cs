@@ -16,12 +16,19 @@ internal sealed class RestrictedUnpickler
     private readonly Dictionary<long, object?> _memo = [];
     private readonly PickleBudget _budget;
 
-    public RestrictedUnpickler(string path, byte[] data)
+    /// <summary>An unpickler over <paramref name="data"/>, starting at byte <paramref name="start"/>.</summary>
+    public RestrictedUnpickler(string path, byte[] data, int start = 0)
     {
-        _in = new PickleReader(path, data);
+        _in = new PickleReader(path, data, start);
         _budget = new PickleBudget(path, data.Length);
         _globals = new TorchPickleGlobals(path, _budget);
     }
+
+    /// <summary>The byte after the last one read (after STOP once <see cref="Load"/> returns).</summary>
+    public int Position => _in.Position;
+
+    /// <summary>The storages the pickle's persistent ids named, by key.</summary>
+    public IReadOnlyDictionary<string, StorageRef> Storages => _globals.NamedStorages;
 
     /// <summary>Interprets the pickle up to STOP and returns the top-level value.</summary>
     public object? Load()
@@ -143,6 +150,12 @@ internal sealed class RestrictedUnpickler
 
     private void Append(List<object?> items)
     {
+        if (Peek() is PyObjectStub stub)
+        {
+            _globals.RefuseTensors(items, $"the items of {stub}");
+            stub.ListItems.AddRange(items);
+            return;
+        }
         if (Peek() is not List<object?> list)
         {
             throw _in.Error($"APPEND(S) onto a {Peek()?.GetType().Name ?? "None"}, not a list");
@@ -152,6 +165,12 @@ internal sealed class RestrictedUnpickler
 
     private void SetItems(List<object?> pairs)
     {
+        if (Peek() is PyObjectStub stub)
+        {
+            _globals.RefuseTensors(pairs, $"the items of {stub}");
+            Fill(stub.Items, pairs);
+            return;
+        }
         if (Peek() is not PyDict dict)
         {
             throw _in.Error($"SETITEM(S) onto a {Peek()?.GetType().Name ?? "None"}, not a dict");

@@ -1,0 +1,5 @@
+"""Stand-in for Lightning's AttributeDict (a dict subclass)."""
+
+
+class AttributeDict(dict):
+    pass
