@@ -119,7 +119,7 @@ public static class WeightLoader
     private static void Validate(List<string> errors, WeightLoadOptions options, LoadReport report, int checkpointCount, ICollection<string> modelKeys)
     {
         string source = report.SourcePath is null ? "" : $" ('{report.SourcePath}')";
-        var lora = report.UnexpectedList.Where(k => k.Contains(".lora_A.", StringComparison.Ordinal) || k.Contains(".lora_B.", StringComparison.Ordinal)).ToList();
+        var lora = report.UnexpectedList.Where(ModelFile.IsAdapterKey).ToList();
         if (lora.Count > 0 && options.Strict)
         {
             throw new CheckpointMismatchException(
