@@ -67,10 +67,20 @@ public static class ModelFile
     /// names, adapter state and every metadata entry (Hugging Face's <c>AutoConfig.from_pretrained</c>). Use it to build
     /// the same architecture from scratch, e.g. <c>VisionModels.Create&lt;ModelConfig&gt;(info.Architecture, _ =&gt; info.Config)</c>.
     /// </summary>
+    /// <remarks>
+    /// A Hugging Face model folder (see <see cref="VisionModels.Load"/>) reads from its <c>config.json</c>: the metadata then
+    /// holds <c>format</c> (<c>timm hub folder</c> or <c>transformers … folder</c>) and <c>source</c> (the folder).
+    /// </remarks>
     /// <exception cref="WeightsFormatException">The file is not a FineTune.Vision model file, or its metadata is malformed.</exception>
     public static ModelFileInfo ReadInfo(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (HuggingFaceFolder.IsFolder(path))
+        {
+            var folder = HuggingFaceFolder.Read(path);
+            return new ModelFileInfo(path, folder.Entry.Architecture, folder.Config, folder.Pretrained, folder.ClassNames, "none",
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["format"] = folder.Kind, ["source"] = Path.GetFullPath(path) });
+        }
         var file = ModelFileMetadata.Read(path);
         return new ModelFileInfo(path, file.Entry.Architecture, file.Config, file.Pretrained ?? file.Entry.Pretrained,
             file.ClassNames, file.Adapters, file.Metadata);

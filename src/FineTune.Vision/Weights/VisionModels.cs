@@ -82,9 +82,13 @@ public static class VisionModels
     /// <summary>
     /// Rebuilds the model saved by <see cref="ModelFile.Save"/> at <paramref name="path"/>: its architecture and full
     /// configuration, weights (strictly: every key must match), class names and preprocessing (pretrained/data configuration).
-    /// LoRA models come back as plain models with the merged weights.
+    /// LoRA models come back as plain models with the merged weights. <paramref name="path"/> may also be a Hugging Face
+    /// model folder (<c>config.json</c> beside <c>model.safetensors</c>, its shards or <c>pytorch_model.bin</c>): a timm hub
+    /// folder (<c>architecture</c>, <c>model_args</c>, <c>pretrained_cfg</c>, <c>label_names</c>) or a transformers ViT, DeiT,
+    /// BEiT or Swin folder (<c>model_type</c>, sizes, <c>id2label</c>, and <c>preprocessor_config.json</c> when present); the
+    /// model is the registry architecture whose configuration matches, and <see cref="VisionModel.Name"/> names it.
     /// </summary>
-    /// <param name="path">A file written by <see cref="ModelFile.Save"/>.</param>
+    /// <param name="path">A file written by <see cref="ModelFile.Save"/>, or a Hugging Face model folder.</param>
     /// <param name="numClasses">
     /// A class count for a new task (Hugging Face's <c>from_pretrained(num_labels=…)</c>): the classifier is replaced by a freshly
     /// initialised one of that size, even when the count is the saved one (new labels, as a rule, mean other classes), and the class
@@ -101,13 +105,24 @@ public static class VisionModels
     {
         if (numClasses is < 0) throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "The class count must be >= 0 (0 removes the classifier).");
         ArgumentNullException.ThrowIfNull(path);
+        if (HuggingFaceFolder.IsFolder(path))
+        {
+            var folder = HuggingFaceFolder.Read(path);
+            return LoadBuilt(path, folder.Entry, folder.Config, folder.Pretrained, folder.ClassNames, numClasses, seed, device);
+        }
         var file = ModelFileMetadata.Read(path);
-        var model = Build(file.Entry, file.Config, seed: null, device: null);
+        return LoadBuilt(path, file.Entry, file.Config, file.Pretrained, file.ClassNames, numClasses, seed, device);
+    }
+
+    private static VisionModel LoadBuilt(string path, ModelEntry entry, ModelConfig config, PretrainedConfig? pretrained, IReadOnlyList<string>? classNames,
+        int? numClasses, long? seed, Device? device)
+    {
+        var model = Build(entry, config, seed: null, device: null);
         try
         {
             model.LoadWeights(path, new WeightLoadOptions());
-            model.PretrainedConfig = file.Pretrained ?? model.PretrainedConfig;
-            model.ClassNames = file.ClassNames;
+            model.PretrainedConfig = pretrained ?? model.PretrainedConfig;
+            model.ClassNames = classNames;
             if (numClasses is int n)
             {
                 using (seed is long s ? TorchSeed.Scope(s) : null) model.ResetClassifier(n);
