@@ -85,6 +85,52 @@ public sealed class ConfusionMatrix
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Draws the matrix as a PNG heat map, rows normalised to the true class (each cell shows its count; colour is the
+    /// fraction of that class), class names on the axes.
+    /// </summary>
+    public void SavePng(string path, IReadOnlyList<string>? classNames = null, int? size = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        string Name(int i) => classNames is not null && i < classNames.Count ? classNames[i] : i.ToString(inv);
+        var fraction = new double[NumClasses, NumClasses];
+        for (int a = 0; a < NumClasses; a++)
+        {
+            long row = Enumerable.Range(0, NumClasses).Sum(p => _counts[a, p]);
+            for (int p = 0; p < NumClasses; p++) fraction[a, p] = row == 0 ? 0 : (double)_counts[a, p] / row;
+        }
+        var plot = new ScottPlot.Plot();
+        var map = plot.Add.Heatmap(fraction);
+        map.Colormap = new ScottPlot.Colormaps.Blues();
+        map.Extent = new ScottPlot.CoordinateRect(-0.5, NumClasses - 0.5, NumClasses - 0.5, -0.5);
+        if (NumClasses <= 30)
+        {
+            for (int a = 0; a < NumClasses; a++)
+            {
+                for (int p = 0; p < NumClasses; p++)
+                {
+                    var text = plot.Add.Text(_counts[a, p].ToString(inv), p, a);
+                    text.LabelAlignment = ScottPlot.Alignment.MiddleCenter;
+                    text.LabelFontColor = fraction[a, p] > 0.5 ? ScottPlot.Colors.White : ScottPlot.Colors.Black;
+                }
+            }
+        }
+        double[] ticks = [.. Enumerable.Range(0, NumClasses).Select(i => (double)i)];
+        string[] labels = [.. Enumerable.Range(0, NumClasses).Select(Name)];
+        plot.Axes.Bottom.SetTicks(ticks, labels);
+        plot.Axes.Left.SetTicks(ticks, labels);
+        plot.Axes.SetLimits(-0.5, NumClasses - 0.5, NumClasses - 0.5, -0.5);
+        plot.Title(string.Create(inv, $"Confusion matrix ({Total} samples, accuracy {100 * Accuracy:F1} %)"));
+        plot.XLabel("predicted");
+        plot.YLabel("true");
+        int side = size ?? Math.Clamp(120 + 40 * NumClasses, 400, 2000);
+        CalibrationError.Save(plot, path, side, side);
+    }
+
+    /// <summary>Per-class precision, recall, F1, their averages and the accuracy's interval (<see cref="ClassificationReport"/>).</summary>
+    public ClassificationReport Report(IReadOnlyList<string>? classNames = null) => new(this, classNames);
+
     /// <inheritdoc />
     public override string ToString() => ToString(null);
 }
