@@ -16,7 +16,7 @@ namespace FineTune.Vision.Deployment;
 /// initializers named after timm's state-dict keys (linear weights stored transposed), LoRA adapters merged first
 /// exactly as <see cref="ModelFile.Save"/> merges them. The metadata properties are the one-file model format's
 /// (<c>architecture</c>, <c>config</c>, <c>pretrained_config</c> with the input size, interpolation, crop pct, mean and
-/// std, <c>class_names</c> as JSON, <c>adapters</c>) with <c>format</c> = <see cref="Format"/>; <c>OnnxImageClassifier</c>
+/// std, <c>class_names</c> as JSON, <c>adapters</c>) with <c>format</c> = <see cref="Format"/>; <see cref="OnnxImageClassifier"/>
 /// reads them to preprocess images as the library does.
 /// </para>
 /// </summary>

@@ -5,7 +5,7 @@ public sealed record OnnxExportOptions
 {
     /// <summary>
     /// Extra metadata properties stored in the <c>.onnx</c> (provenance: data, recipe, accuracy), read back with
-    /// <c>OnnxImageClassifier.Metadata</c> or any ONNX tool. They may not use the keys the export itself writes
+    /// <see cref="OnnxImageClassifier.Metadata"/> or any ONNX tool. They may not use the keys the export itself writes
     /// (<see cref="OnnxExport.ReservedKeys"/>).
     /// </summary>
     /// <value>Default: none.</value>
