@@ -21,6 +21,7 @@ public static class PredictVerb
     {
         ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(output);
+        if (line.Optional("onnx") is not null) return PredictOnnx.Run(line, output);    // an exported model on ONNX Runtime
         IReadOnlyList<string> inputs = line.Values("images");
         if (inputs.Count == 0) throw new UsageException("predict: --images is required (a folder or an image file; repeat it for more).");
         int top = ModelSetup.PositiveInt(line, "top", 5), batch = ModelSetup.PositiveInt(line, "batch", 32);
@@ -45,7 +46,7 @@ public static class PredictVerb
     }
 
     /// <summary>A file as it is; a folder's image files (by extension), sorted ordinally.</summary>
-    private static IEnumerable<string> ImageFiles(string path)
+    internal static IEnumerable<string> ImageFiles(string path)
     {
         if (File.Exists(path)) return [path];
         if (!Directory.Exists(path)) throw new FileNotFoundException($"predict: '{path}' is neither an image file nor a folder.");
