@@ -15,9 +15,8 @@ namespace FineTune.Vision.Benchmarks.Reports;
 public static class OnnxReport
 {
     /// <summary>Times every (model, batch, runtime) case in alternating rounds; prints and returns the table.</summary>
-    public static ReportSection Run(int warmup, int repeats, int rounds)
+    public static ReportSection Run(int warmup, int repeats, int rounds, int threads)
     {
-        int threads = Environment.ProcessorCount;
         torch.set_num_threads(threads);
         var body = new List<string>
         {
@@ -40,7 +39,7 @@ public static class OnnxReport
         {
             Directory.Delete(dir, recursive: true);
         }
-        return new ReportSection("ONNX Runtime against the library", Commands.Of($"onnx --warmup {warmup} --repeats {repeats} --rounds {rounds}"), body);
+        return new ReportSection("ONNX Runtime against the library", Commands.Of($"onnx --warmup {warmup} --repeats {repeats} --rounds {rounds} --threads {threads}"), body);
 
         void Case(VisionModel model, string label)
         {
