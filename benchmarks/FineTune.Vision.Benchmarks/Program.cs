@@ -56,7 +56,7 @@ static ReportSection Report(string[] args)
         "weights-load" => WeightsLoadReport.Run(a.Int("mb", 200), a.Int("repeats", 5)),
         "inference" => InferenceReport.Run(a.Int("warmup", 2), a.Int("repeats", 10)),
         "lora-vs-full" => LoraReport.Run(a.Int("repeats", 10)),
-        "onnx" => OnnxReport.Run(a.Int("warmup", 2), a.Int("repeats", 10), a.Int("rounds", 3), a.Int("threads", Environment.ProcessorCount)),
+        "onnx" => OnnxReport.Run(a.Int("warmup", 2), a.Int("repeats", 10), a.Int("rounds", 3), a.Int("threads", Environment.ProcessorCount), a.Flag("profile")),
         _ => throw new ArgumentException($"Unknown report '{name}'."),
     };
 }

@@ -15,7 +15,12 @@ namespace FineTune.Vision.Benchmarks.Reports;
 public static class OnnxReport
 {
     /// <summary>Times every (model, batch, runtime) case in alternating rounds; prints and returns the table.</summary>
-    public static ReportSection Run(int warmup, int repeats, int rounds, int threads)
+    /// <param name="warmup">Untimed calls before each timed set.</param>
+    /// <param name="repeats">Timed calls per set.</param>
+    /// <param name="rounds">Alternating library / ONNX Runtime rounds.</param>
+    /// <param name="threads">Threads for both runtimes.</param>
+    /// <param name="profile">Also print ONNX Runtime's own profile (milliseconds per operator type) of each case.</param>
+    public static ReportSection Run(int warmup, int repeats, int rounds, int threads, bool profile = false)
     {
         torch.set_num_threads(threads);
         var body = new List<string>
@@ -72,6 +77,7 @@ public static class OnnxReport
                     lib.Add(Timing.Measure(Library, warmup, repeats).Median);
                     ort.Add(Timing.Measure(Ort, warmup, repeats).Median);
                 }
+                if (profile) Profile(path, pixels, [batch, 3, size, size], threads);
                 double libRate = batch / TimingResult.Of(lib).Median, ortRate = batch / TimingResult.Of(ort).Median;
                 string row = string.Create(CultureInfo.InvariantCulture,
                     $"| {label} | {batch} | {libRate:F1} | {ortRate:F1} | **{ortRate / libRate:F2}x** |");
@@ -79,5 +85,32 @@ public static class OnnxReport
                 body.Add(row);
             }
         }
+    }
+
+    /// <summary>Prints ONNX Runtime's profile of three calls: kernel milliseconds per call by operator type, largest first.</summary>
+    private static void Profile(string path, float[] pixels, long[] shape, int threads)
+    {
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = threads, EnableProfiling = true,
+            ProfileOutputPathPrefix = Path.Combine(Path.GetDirectoryName(path)!, "profile"),
+        };
+        using var session = new InferenceSession(path, options);
+        using var input = OrtValue.CreateTensorValueFromMemory(pixels, shape);
+        using var run = new RunOptions();
+        for (int i = 0; i < 3; i++)
+        {
+            using var outputs = session.Run(run, [OnnxExport.InputName], [input], [OnnxExport.OutputName]);
+        }
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(session.EndProfiling()));
+        var byOp = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var e in doc.RootElement.EnumerateArray())
+        {
+            if (e.GetProperty("cat").GetString() != "Node" || e.GetProperty("name").GetString()?.EndsWith("_kernel_time", StringComparison.Ordinal) != true) continue;
+            string op = e.GetProperty("args").GetProperty("op_name").GetString() ?? "?";
+            byOp[op] = byOp.GetValueOrDefault(op) + (e.GetProperty("dur").GetDouble() / 1000.0 / 3);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ONNX Runtime profile, batch {shape[0]}: ") +
+            string.Join(", ", byOp.OrderByDescending(k => k.Value).Select(k => string.Create(CultureInfo.InvariantCulture, $"{k.Key} {k.Value:F1} ms"))));
     }
 }
