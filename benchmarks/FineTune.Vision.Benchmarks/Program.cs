@@ -14,7 +14,7 @@ using TorchSharp;
 //   weights-load [--mb 200 --repeats 5]           SafeTensors.Load against a plain file read
 //   inference [--warmup 2 --repeats 10]           vit_small_patch16_224 images/s, batch 1 and 32, fp32 and bf16
 //   lora-vs-full [--repeats 10]                   LoRA ÷ full: peak RSS and step time
-//   onnx [--warmup 2 --repeats 10 --rounds 3 --threads <cores>]   library eval forward against ONNX Runtime, images/s, batch 1 and 32
+//   onnx [--warmup 2 --repeats 10 --rounds 3 --threads <cores> --profile]   library eval forward against ONNX Runtime, images/s, batch 1 and 32
 //   step-profile [--arch vit_small_patch16_224 --batch 8 --threads <cores> --repeats 5 --bf16]   where a ViT step's time goes
 //   all [the options above]                       every report, then a markdown block for docs/performance.md
 if (LoraReport.IsChild(args))
