@@ -92,8 +92,9 @@ public static class OnnxReport
     {
         using var options = new SessionOptions
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = threads, EnableProfiling = true,
-            ProfileOutputPathPrefix = Path.Combine(Path.GetDirectoryName(path)!, "profile"),
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = threads,
+            ProfileOutputPathPrefix = Path.Combine(Path.GetDirectoryName(path)!, "profile"),    // before EnableProfiling, which reads it
+            EnableProfiling = true,
         };
         using var session = new InferenceSession(path, options);
         using var input = OrtValue.CreateTensorValueFromMemory(pixels, shape);
