@@ -83,6 +83,14 @@ public sealed record TrainerOptions
     /// <summary>Label smoothing of the hard-label training loss (not used with <see cref="Mixing"/>, which smooths itself). <value>Default: 0.</value></summary>
     public double LabelSmoothing { get; init; }
 
+    /// <summary>
+    /// The sampler of the training loader that <see cref="Trainer"/> makes from a sample source (e.g.
+    /// <see cref="Data.RepeatAugSampler"/> for repeated augmentation, <see cref="Data.WeightedRandomSampler.ClassBalanced"/>
+    /// for imbalanced classes); loaders you build yourself take <see cref="Data.DataLoaderOptions.Sampler"/>.
+    /// </summary>
+    /// <value>Default: null (every training image once per epoch, shuffled).</value>
+    public Data.ISampler? Sampler { get; init; }
+
     /// <summary>Model EMA (null: off).</summary>
     public EmaOptions? Ema { get; init; }
 
