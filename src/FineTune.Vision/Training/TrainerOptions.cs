@@ -25,6 +25,7 @@ public sealed record TrainerOptions
             (original.GradientAccumulation, original.GradCheckpointing, original.ClipGradNorm, original.ClipGradValue, original.Precision, original.LossScaler, original.Mixing, original.LabelSmoothing);
         (Ema, Seed, UInt8Normalization, Device, RecoveryCheckpoint, SkipUnreadable, Monitor, PlateauMonitor) =
             (original.Ema, original.Seed, original.UInt8Normalization, original.Device, original.RecoveryCheckpoint, original.SkipUnreadable, original.Monitor, original.PlateauMonitor);
+        (EvalEverySteps, KeepBestModel, Sampler) = (original.EvalEverySteps, original.KeepBestModel, original.Sampler);
         Callbacks = original.Callbacks is null ? null! : [.. original.Callbacks];
     }
 
