@@ -49,14 +49,8 @@ public sealed partial class Trainer
         List<int> predicted = [], actual = [], indices = [];
         RunEval(data, cancellationToken, (batch, images) =>
         {
-            Tensor p = softmax(_model.Module.call(images).to(ScalarType.Float32), 1);
-            if (flipTta) p = (p + softmax(_model.Module.call(images.flip(3)).to(ScalarType.Float32), 1)) / 2;
-            Tensor cpu = p.cpu();
-            int classes = (int)cpu.shape[1];
-            float[] flat = cpu.data<float>().ToArray();
-            for (int i = 0; i < batch.Count; i++)
+            foreach (float[] row in ClassProbabilities.Rows(ClassProbabilities.Compute(_model.Module, images, flipTta)))
             {
-                float[] row = flat.AsSpan(i * classes, classes).ToArray();
                 probabilities.Add(row);
                 predicted.Add(Array.IndexOf(row, row.Max()));
             }
