@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using FineTune.Vision.Imaging;
 using FineTune.Vision.Models;
@@ -56,9 +55,9 @@ public sealed class OnnxImageClassifier : IImageClassifier
         try
         {
             Metadata = new Dictionary<string, string>(_session.ModelMetadata.CustomMetadataMap, StringComparer.Ordinal);
-            (PretrainedConfig, ClassNames, _classes) = ReadMetadata(path, Metadata, _session);
+            (PretrainedConfig, var names, _classes) = ReadMetadata(path, Metadata, _session);
             _encoder = Presets.Eval(PretrainedConfig);
-            _labels = [.. Enumerable.Range(0, _classes).Select(i => ClassNames.Count > 0 ? ClassNames[i] : i.ToString(CultureInfo.InvariantCulture))];
+            _labels = [.. Enumerable.Range(0, _classes).Select(i => ClassProbabilities.LabelOf(i, names))];
         }
         catch
         {
@@ -80,8 +79,8 @@ public sealed class OnnxImageClassifier : IImageClassifier
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
     /// <inheritdoc />
-    /// <remarks>Empty when the model was exported without class names (labels are then the indices as text).</remarks>
-    public IReadOnlyList<string> ClassNames { get; }
+    /// <remarks>The indices as text when the model was exported without class names.</remarks>
+    public IReadOnlyList<string> ClassNames => _labels;
 
     /// <summary>The number of classes (the graph's output width).</summary>
     public int NumClasses => _classes;
@@ -125,7 +124,7 @@ public sealed class OnnxImageClassifier : IImageClassifier
         var results = new IReadOnlyList<ClassScore>[paths.Count];
         var (c, h, w) = _encoder.SampleShape;
         int sample = c * h * w, batchSize = _options.BatchSize;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.DecodeParallelism ?? Environment.ProcessorCount };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.DecodeWorkers };
         for (int start = 0; start < paths.Count; start += batchSize)
         {
             int n = Math.Min(batchSize, paths.Count - start);
@@ -198,9 +197,7 @@ public sealed class OnnxImageClassifier : IImageClassifier
         return [.. p.Select(v => (float)(v / sum))];
     }
 
-    private ClassScore[] Top(float[] probabilities, int k) =>
-        [.. Enumerable.Range(0, probabilities.Length).OrderByDescending(i => probabilities[i]).ThenBy(i => i).Take(k)
-            .Select(i => new ClassScore(i, _labels[i], probabilities[i]))];
+    private IReadOnlyList<ClassScore> Top(float[] probabilities, int k) => ClassProbabilities.Top(probabilities, k, _labels);
 
     private static (PretrainedConfig Config, IReadOnlyList<string> Names, int Classes) ReadMetadata(string path,
         IReadOnlyDictionary<string, string> metadata, InferenceSession session)

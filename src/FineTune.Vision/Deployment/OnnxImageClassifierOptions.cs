@@ -4,8 +4,8 @@ namespace FineTune.Vision.Deployment;
 public sealed record OnnxImageClassifierOptions
 {
     /// <summary>
-    /// Flip test-time augmentation: each image is also classified mirrored left-right and the two softmax
-    /// probabilities are averaged (twice the compute).
+    /// Whether every prediction averages the softmax of the image and of its horizontal mirror image (flip test-time
+    /// augmentation, as <c>ImageClassifierOptions.FlipTta</c>); doubles the forward cost.
     /// </summary>
     /// <value>Default: false.</value>
     public bool FlipTta { get; init; }
@@ -18,16 +18,16 @@ public sealed record OnnxImageClassifierOptions
     /// <value>Default: null.</value>
     public int? IntraOpThreads { get; init; }
 
-    /// <summary>Images decoded and preprocessed at once in <see cref="OnnxImageClassifier.PredictMany"/>; null for the processor count.</summary>
-    /// <value>Default: null.</value>
-    public int? DecodeParallelism { get; init; }
+    /// <summary>Threads that decode and preprocess image files in parallel in <see cref="OnnxImageClassifier.PredictMany"/>.</summary>
+    /// <value>Default: <see cref="Environment.ProcessorCount"/>.</value>
+    public int DecodeWorkers { get; init; } = Environment.ProcessorCount;
 
     internal void Validate()
     {
         List<string> errors = [];
         if (BatchSize <= 0) errors.Add($"{nameof(BatchSize)} must be > 0 (was {BatchSize}).");
         if (IntraOpThreads is <= 0) errors.Add($"{nameof(IntraOpThreads)} must be > 0 or null (was {IntraOpThreads}).");
-        if (DecodeParallelism is <= 0) errors.Add($"{nameof(DecodeParallelism)} must be > 0 or null (was {DecodeParallelism}).");
+        if (DecodeWorkers <= 0) errors.Add($"{nameof(DecodeWorkers)} must be > 0 (was {DecodeWorkers}).");
         if (errors.Count > 0) throw new ArgumentException($"Invalid {nameof(OnnxImageClassifierOptions)}:\n  " + string.Join("\n  ", errors));
     }
 }

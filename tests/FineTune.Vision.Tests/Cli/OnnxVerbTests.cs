@@ -51,6 +51,15 @@ public sealed class OnnxVerbTests : IDisposable
                 $"{files[i]}: {top[0].Label} {top[0].Probability:F4}, {top[1].Label} {top[1].Probability:F4}"), lines[i]);
         }
 
+        // The predictions file from the ONNX model: one row per image, the classifier's best label.
+        string csv = Path.Combine(_dir, "predictions.csv");
+        var file = CliRun.InProcess("predict", "--onnx", onnx, "--images", images, "--csv", csv, "--top", "1");
+        Assert.True(file.ExitCode == 0, file.Error);
+        string[] rows = File.ReadAllLines(csv);
+        Assert.Equal(files.Length + 1, rows.Length);
+        Assert.Contains($",{classifier.Predict(files[0], 1)[0].Label},", rows[1], StringComparison.Ordinal);
+        Assert.Equal(2, CliRun.InProcess("predict", "--onnx", onnx, "--model-file", FineTuneFixtures.ShippedPath, "--images", images).ExitCode);
+
         // The libtorch predict verb names the same best class for every image.
         string labels = Path.Combine(_dir, "labels.txt");
         File.WriteAllLines(labels, classifier.ClassNames);
