@@ -105,6 +105,7 @@ grep -q "TorchSharp-cuda-linux" "$work/nobackend.err"
 onnx="$work/fmnist5.onnx"
 (cd "$work/app" && dotnet bin/Release/net10.0/SmokeApp.dll "$repo/samples/data/pretrained/vit_fmnist5_tiny.safetensors" "$onnx")
 test -f "$onnx"
+echo "exported model: $(stat -c %s "$onnx") bytes"
 mkdir -p "$work/onnxapp"
 cp "$work/app/nuget.config" "$work/onnxapp/"
 sed 's/libtorch-cpu-linux-x64" Version="2.10.0"/Microsoft.ML.OnnxRuntime" Version="1.32.0"/' "$work/app/SmokeApp.csproj" > "$work/onnxapp/OnnxApp.csproj"

@@ -56,7 +56,14 @@ public sealed class OnnxImageClassifier : IImageClassifier
         {
             Metadata = new Dictionary<string, string>(_session.ModelMetadata.CustomMetadataMap, StringComparer.Ordinal);
             (PretrainedConfig, var names, _classes) = ReadMetadata(path, Metadata, _session);
-            _encoder = Presets.Eval(PretrainedConfig);
+            try
+            {
+                _encoder = Presets.Eval(PretrainedConfig);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                throw new InvalidDataException($"'{path}': the metadata's preprocessing cannot be used: {e.Message}", e);
+            }
             _labels = [.. Enumerable.Range(0, _classes).Select(i => ClassProbabilities.LabelOf(i, names))];
         }
         catch
@@ -238,4 +245,7 @@ public sealed class OnnxImageClassifier : IImageClassifier
 
     /// <inheritdoc />
     public void Dispose() => _session.Dispose();
+
+    /// <inheritdoc />
+    public override string ToString() => $"OnnxImageClassifier({Architecture}, {_classes} classes, {_encoder}, {Path})";
 }
