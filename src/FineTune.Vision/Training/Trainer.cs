@@ -44,7 +44,7 @@ public sealed partial class Trainer : IDisposable
         Core.TorchBackend.EnsureAvailable();
         Options.Validate();
         _model = model;
-        _device = Options.Device ?? CPU;
+        _device = Options.Device ?? Core.TorchBackend.DefaultDevice;
         model.Module.to(_device);
         if (Options.GradCheckpointing) model.GradCheckpointing = true;
         if (Options.Precision != TrainingPrecision.Float32) _components.Add(_precision = new PrecisionComponent(model.Module, Options.Precision, Options.LossScaler));

@@ -105,7 +105,10 @@ public sealed record TrainerOptions
     /// </summary>
     public Normalization? UInt8Normalization { get; init; }
 
-    /// <summary>The device to train on (null: CPU).</summary>
+    /// <summary>
+    /// The device to train on; the model is moved there when the trainer is created. Null: CUDA when a GPU and a CUDA
+    /// backend package are present (<see cref="Core.TorchBackend.DefaultDevice"/>), else the CPU.
+    /// </summary>
     public Device? Device { get; init; }
 
     /// <summary>
