@@ -17,7 +17,7 @@ using TorchSharp;
 // from its file; the class head learns the labels, the distillation head the teacher). Prints each test accuracy with
 // its 95 % Clopper-Pearson interval and the exact McNemar test of the two students on the same test images.
 //   dotnet run --project samples/Distillation -c Release -- [--smoke] [--teacher-epochs 20] [--student-epochs 15]
-//       [--type hard|soft] [--alpha 0.5] [--tau 1] [--seed 0] [--out DIR]
+//       [--type hard|soft] [--alpha 0.5] [--tau 1] [--seed 0] [--out DIR] [--teacher FILE]
 return EntryPoint.RunProgram(() =>
 {
     bool smoke = args.Contains("--smoke");
@@ -51,22 +51,27 @@ return EntryPoint.RunProgram(() =>
         Schedule = LrSchedules.Cosine(warmupFraction: 0.1),
     };
 
-    // The teacher: patch 4 (49 tokens), width 64, depth 4.
-    string teacherFile = Path.Combine(output, "teacher.safetensors");
+    // The teacher: patch 4 (49 tokens), width 64, depth 4; or a saved one (--teacher FILE: evaluated, not trained).
+    string teacherFile = Option("--teacher") ?? Path.Combine(output, "teacher.safetensors");
     var clock = Stopwatch.StartNew();
-    Predictions teacherPredictions;
-    using (var teacher = VisionModels.Create<ModelConfig>("vit_tiny_patch16_224", c => c.WithOverrides(new Dictionary<string, string>
+    if (Option("--teacher") is null)
     {
-        ["img_size"] = "28", ["patch_size"] = "4", ["embed_dim"] = "64", ["depth"] = "4", ["num_heads"] = "4", ["mlp_ratio"] = "2",
-        ["num_classes"] = "10", ["drop_path_rate"] = "0.1",
-    }), seed: seed))
-    using (var trainer = new Trainer(teacher, Options(teacherEpochs, new LabelSmoothingCrossEntropy(Smoothing))))
-    {
+        using var teacher = VisionModels.Create<ModelConfig>("vit_tiny_patch16_224", c => c.WithOverrides(new Dictionary<string, string>
+        {
+            ["img_size"] = "28", ["patch_size"] = "4", ["embed_dim"] = "64", ["depth"] = "4", ["num_heads"] = "4", ["mlp_ratio"] = "2",
+            ["num_classes"] = "10", ["drop_path_rate"] = "0.1",
+        }), seed: seed);
+        using var trainer = new Trainer(teacher, Options(teacherEpochs, new LabelSmoothingCrossEntropy(Smoothing)));
         trainer.Fit(trainSet.With(FashionMnist.TrainEncoder()));
-        teacherPredictions = trainer.Predict(testLoader);
         teacher.Save(teacherFile);
+        Report($"teacher (ViT patch 4, dim 64, depth 4; {teacherEpochs} epochs)", trainer.Predict(testLoader), clock);
     }
-    Report($"teacher (ViT patch 4, dim 64, depth 4; {teacherEpochs} epochs)", teacherPredictions, clock);
+    else
+    {
+        using var teacher = VisionModels.Load(teacherFile);
+        using var evaluator = new Trainer(teacher);
+        Report($"teacher ({teacherFile})", evaluator.Predict(testLoader), clock);
+    }
 
     // The students: a distilled DeiT with patch 7 (16 tokens), width 32, depth 2; same seed, so the same initial weights.
     Predictions Student(LossFunction loss, string name)
