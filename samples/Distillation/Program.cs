@@ -16,12 +16,12 @@ using TorchSharp;
 // with the same budget, seed and initial weights: on the labels alone, and with DistillationLoss (the teacher loaded
 // from its file; the class head learns the labels, the distillation head the teacher). Prints each test accuracy with
 // its 95 % Clopper-Pearson interval and the exact McNemar test of the two students on the same test images.
-//   dotnet run --project samples/Distillation -c Release -- [--smoke] [--teacher-epochs 20] [--student-epochs 15]
+//   dotnet run --project samples/Distillation -c Release -- [--smoke] [--teacher-epochs 40] [--student-epochs 15]
 //       [--type hard|soft] [--alpha 0.5] [--tau 1] [--seed 0] [--out DIR] [--teacher FILE]
 return EntryPoint.RunProgram(() =>
 {
     bool smoke = args.Contains("--smoke");
-    int teacherEpochs = int.Parse(Option("--teacher-epochs") ?? (smoke ? "1" : "20"), CultureInfo.InvariantCulture);
+    int teacherEpochs = int.Parse(Option("--teacher-epochs") ?? (smoke ? "1" : "40"), CultureInfo.InvariantCulture);
     int studentEpochs = int.Parse(Option("--student-epochs") ?? (smoke ? "1" : "15"), CultureInfo.InvariantCulture);
     var type = Enum.Parse<DistillationType>(Option("--type") ?? "hard", ignoreCase: true);
     double alpha = double.Parse(Option("--alpha") ?? "0.5", CultureInfo.InvariantCulture);
