@@ -15,6 +15,7 @@ public sealed class TrainingContext
     private readonly Dictionary<string, double> _metrics = new(StringComparer.Ordinal);
     private readonly List<IReadOnlyDictionary<string, double>> _history = [];
     private readonly List<EpochResult> _results = [];
+    private readonly List<ValidationPoint> _evaluations = [];
     private readonly Action<string> _saveCheckpoint;
 
     internal TrainingContext(IVisionModel model, TrainerOptions options, TrainingOptimizer optimizer, Action<string> saveCheckpoint)
@@ -119,6 +120,9 @@ public sealed class TrainingContext
     /// <summary>The metrics of every finished epoch, in order (the current epoch's included from its <see cref="TrainingEvent.EpochEnd"/> on).</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, double>> History => _history;
 
+    /// <summary>Every validation of the current fit so far, at epoch ends and every <see cref="TrainerOptions.EvalEverySteps"/> steps.</summary>
+    public IReadOnlyList<ValidationPoint> Evaluations => _evaluations;
+
     /// <summary>The last validation result (null before the first, or without validation data).</summary>
     public EvaluationResult? Validation { get; internal set; }
 
@@ -158,6 +162,14 @@ public sealed class TrainingContext
 
     /// <summary>Typed rows of <see cref="History"/>, one per entry.</summary>
     internal IReadOnlyList<EpochResult> Results => _results;
+
+    internal void AddEvaluation(ValidationPoint point)
+    {
+        _evaluations.Add(point);
+        Validation = point.Result;
+    }
+
+    internal void ClearEvaluations() => _evaluations.Clear();
 
     internal void BeginEpoch(int epoch)
     {
