@@ -20,7 +20,7 @@ public static class EvaluateVerb
 {
     /// <summary>One-line usage.</summary>
     public const string Usage =
-        "evaluate --model NAME [--set key=value]... --weights FILE --data DIR [--layout imagefolder|tinyimagenet-val|tinyimagenet-train|fashion-mnist-test|fashion-mnist-train] [--batch N] [--workers N] [--json OUT.json] [--confusion-png FILE] [--reliability-png FILE]";
+        "evaluate --model NAME [--set key=value]... --weights FILE --data DIR [--layout imagefolder|tinyimagenet-val|tinyimagenet-train|fashion-mnist-test|fashion-mnist-train] [--batch N] [--workers N] [--json OUT.json] [--confusion-png FILE] [--reliability-png FILE] [--device cpu|cuda[:N]]";
 
     /// <summary>Runs the verb.</summary>
     public static int Run(CommandLine line, TextWriter output)
@@ -30,6 +30,7 @@ public static class EvaluateVerb
         int batch = ModelSetup.PositiveInt(line, "batch", 32), workers = ModelSetup.PositiveInt(line, "workers", Environment.ProcessorCount);
         string? json = line.Optional("json"), confusionPng = line.Optional("confusion-png"), reliabilityPng = line.Optional("reliability-png");
         IImageDataset data = ModelSetup.OpenData(line);
+        var device = ModelSetup.Device(line);
         using VisionModel model = ModelSetup.LoadModel(line, output, weightsRequired: true);
         line.RejectUnknown();
         if (data.ClassNames.Count > model.NumClasses)
@@ -37,7 +38,7 @@ public static class EvaluateVerb
 
         EvalPresetOptions eval = Presets.EvalOptions(model.PretrainedConfig);
         using var loader = new DataLoader(data.With(Presets.Eval(eval)), new DataLoaderOptions { BatchSize = batch, Workers = workers });
-        using var trainer = new Trainer(model);
+        using var trainer = new Trainer(model, new TrainerOptions { Device = device });
         EvaluationResult result = trainer.Evaluate(loader);
         output.WriteLine($"{model.Name} on {data.Count} images ({line.Optional("layout") ?? "imagefolder"}, {eval.Size}px, crop {eval.CropPct}): {result}");
         ClassificationReport report = result.Report(data.ClassNames);

@@ -17,7 +17,7 @@ public static class PredictVerb
     /// <summary>One-line usage.</summary>
     public const string Usage =
         "predict (--model-file FILE | --onnx model.onnx | --model NAME [--set key=value]... --weights FILE [--labels FILE]) --images DIR|FILE [--images DIR|FILE]... " +
-        "[--csv OUT [--kaggle] [--skip-unreadable]] [--top K] [--tta] [--batch N]";
+        "[--csv OUT [--kaggle] [--skip-unreadable]] [--top K] [--tta] [--batch N] [--device cpu|cuda[:N]]";
 
     /// <summary>Runs the verb: one line per image, <c>path: class p, class p, ...</c>, or the predictions file.</summary>
     public static int Run(CommandLine line, TextWriter output)
@@ -31,7 +31,7 @@ public static class PredictVerb
         bool kaggle = line.Flag("kaggle"), skip = line.Flag("skip-unreadable");
         if (csv is null && (kaggle || skip))
             throw new UsageException($"predict: --{(kaggle ? "kaggle" : "skip-unreadable")} applies to the predictions file; give --csv OUT.");
-        var options = new ImageClassifierOptions { BatchSize = batch, DecodeWorkers = Math.Min(batch, Environment.ProcessorCount), FlipTta = line.Flag("tta") };
+        var options = new ImageClassifierOptions { BatchSize = batch, DecodeWorkers = Math.Min(batch, Environment.ProcessorCount), FlipTta = line.Flag("tta"), Device = ModelSetup.Device(line) };
         foreach (string input in inputs)
             if (!File.Exists(input) && !Directory.Exists(input)) throw new FileNotFoundException($"predict: '{input}' is neither an image file nor a folder.", input);
 
@@ -73,6 +73,8 @@ public static class PredictVerb
         {
             if (line.Optional("model-file") is not null || line.Optional("model") is not null || line.Optional("weights") is not null || line.Optional("labels") is not null)
                 throw new UsageException("predict: --onnx holds the graph, weights, class names and preprocessing; give it without --model-file, --model, --weights or --labels.");
+            if (options.Device is { } device && device.type != TorchSharp.DeviceType.CPU)
+                throw new UsageException("predict: --onnx runs on ONNX Runtime's CPU session; --device applies to libtorch models.");
             return new OnnxImageClassifier(onnx, new OnnxImageClassifierOptions { FlipTta = options.FlipTta, BatchSize = options.BatchSize, DecodeWorkers = options.DecodeWorkers });
         }
         if (line.Optional("model-file") is { } modelFile)

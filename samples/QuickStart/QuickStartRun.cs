@@ -1,3 +1,4 @@
+using FineTune.Vision.Core;
 using System.Diagnostics;
 using FineTune.Vision.Adaptation;
 using FineTune.Vision.Data;
@@ -110,6 +111,7 @@ public static class QuickStartRun
         string output = options.OutputDirectory;
         return new TrainerOptions
         {
+            Device = options.Device is null ? null : TorchBackend.ParseDevice(options.Device),
             Epochs = options.Smoke ? 1 : options.Epochs,
             MaxSteps = options.Smoke ? 2 : null,
             BatchSize = 64,

@@ -85,6 +85,7 @@ public sealed class TinyImageNetZooRecipe : IRecipe
         var normalization = model.PretrainedConfig.Normalization;
         var options = new TrainerOptions
         {
+            Device = common.Device,
             Epochs = common.Epochs,
             BatchSize = batchSize,
             Workers = common.Workers,

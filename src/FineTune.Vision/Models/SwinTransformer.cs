@@ -54,7 +54,7 @@ public sealed class SwinTransformer : VisionModel
     {
         CheckInput(x);
         var t = patch_embed.call(x);
-        foreach (var stage in layers.children().Cast<SwinTransformerStage>()) t = stage.Forward(t, GradCheckpointing, StochasticBlocks);
+        foreach (var stage in layers.children().Cast<SwinTransformerStage>()) t = stage.Forward(t, GradCheckpointing, StochasticBlocks, DeviceRandomBlocks);
         return norm.call(t);
     }
 

@@ -1,5 +1,7 @@
 using FineTune.Vision.Core;
 using FineTune.Vision.Data;
+using FineTune.Vision.Models;
+using FineTune.Vision.Optim;
 using FineTune.Vision.Optim.Schedules;
 using FineTune.Vision.Training.Components;
 using FineTune.Vision.Training.Losses;
@@ -18,8 +20,12 @@ public sealed partial class Trainer
     /// <summary>Stream tag of the torch generator reseeded per batch (dropout, drop path).</summary>
     private const long TorchStream = 0x544F5243;
 
-    /// <summary>One micro-batch: forward, loss, backward, and the optimizer step when <paramref name="stepNow"/>. Returns the loss.</summary>
-    internal double TrainBatch(Batch batch, bool stepNow, double lr, EpochMeter? meter, bool raise)
+    /// <summary>
+    /// One micro-batch: forward, loss, backward, and the optimizer step when <paramref name="stepNow"/>. Returns the loss
+    /// when <paramref name="lossValue"/> (a host sync), else NaN: the loop itself never waits for the device; the meter
+    /// and <see cref="TrainingContext.LossValue"/> copy values only when read.
+    /// </summary>
+    internal double TrainBatch(Batch batch, bool stepNow, double lr, EpochMeter? meter, bool raise, bool lossValue = false)
     {
         using var scope = torch.NewDisposeScope();
         // Every random draw of the step depends only on (seed, epoch, batch): resuming replays it exactly.
@@ -29,23 +35,36 @@ public sealed partial class Trainer
         if (ComputeType != ScalarType.Float32) images = images.to(ComputeType);
         (Context.Images, Context.Labels, Context.Targets, Context.BatchSize) = (images, labels, targets, batch.Count);
         if (raise) Raise(TrainingEvent.BatchStart);
-        Tensor logits = _model.Module.call(images);
-        Tensor loss = targets is null
-            ? LabelSmoothingCrossEntropy.Compute(logits, labels, Options.LabelSmoothing)
-            : SoftTargetCrossEntropy.Compute(logits, targets);
-        double value = loss.item<float>();
-        (Context.Logits, Context.Loss, Context.LossValue) = (logits, loss, value);
+        (Tensor logits, Tensor loss) = Forward(images, labels, targets);
+        (Context.Logits, Context.Loss) = (logits, loss);
+        Context.BeginLossValue(lossValue ? loss.item<float>() : null);
+        double value = lossValue ? Context.LossValue : double.NaN;
         if (raise) Raise(TrainingEvent.AfterLoss);
-        if (meter is not null)
-        {
-            meter.Add(value, logits.detach().argmax(1).eq(labels).sum().item<long>(), batch.Count);
-            (Context.RunningLoss, Context.RunningAccuracy) = (meter.LossMean, meter.Accuracy);
-        }
+        meter?.Add(loss, logits, labels, batch.Count);
         if (!Context.SkipStep) Backward(loss);
         if (stepNow) OptimizerStep(lr, raise);
         if (raise) Raise(TrainingEvent.BatchEnd);
         Context.ClearBatch();
         return value;
+    }
+
+    /// <summary>
+    /// The model's logits and the loss: <see cref="TrainerOptions.Loss"/> (given a distilled DeiT's two heads when it asks
+    /// for them), or the default soft-target / label-smoothing cross entropy.
+    /// </summary>
+    private (Tensor Logits, Tensor Loss) Forward(Tensor images, Tensor labels, Tensor? targets)
+    {
+        if (Options.Loss is not { } lossFunction)
+        {
+            Tensor output = _model.Module.call(images);
+            return (output, targets is null
+                ? LabelSmoothingCrossEntropy.Compute(output, labels, Options.LabelSmoothing)
+                : SoftTargetCrossEntropy.Compute(output, targets));
+        }
+        (Tensor logits, Tensor? distLogits) = lossFunction.UsesDistillationHead && _model is VisionTransformerDistilled distilled
+            ? distilled.ForwardDistilled(images)
+            : (_model.Module.call(images), null);
+        return (logits, lossFunction.Forward(new LossInput(logits, labels, targets, images, distLogits)));
     }
 
     /// <summary>The batch as float images on the device: uint8 batches are normalised there (a new tensor), float ones moved.</summary>
@@ -98,9 +117,10 @@ public sealed partial class Trainer
 
     private void ClipGradients(List<Parameter> parameters)
     {
-        if (Options.ClipGradValue is null && Options.ClipGradNorm is null) return;
+        if (Options.ClipGradValue is null && Options.ClipGradNorm is null && Options.ClipGradAgc is null) return;
         var withGrad = parameters.Where(p => p.grad is not null).ToList();
         if (withGrad.Count == 0) return;
+        if (Options.ClipGradAgc is double factor) AdaptiveGradientClipping.Clip(withGrad, factor);
         if (Options.ClipGradValue is double value) nn.utils.clip_grad_value_(withGrad, value);
         if (Options.ClipGradNorm is double norm) nn.utils.clip_grad_norm_(withGrad, norm);
     }

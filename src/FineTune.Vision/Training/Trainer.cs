@@ -44,7 +44,7 @@ public sealed partial class Trainer : IDisposable
         Core.TorchBackend.EnsureAvailable();
         Options.Validate();
         _model = model;
-        _device = Options.Device ?? CPU;
+        _device = Options.Device ?? Core.TorchBackend.DefaultDevice;
         model.Module.to(_device);
         if (Options.GradCheckpointing) model.GradCheckpointing = true;
         if (Options.Precision != TrainingPrecision.Float32) _components.Add(_precision = new PrecisionComponent(model.Module, Options.Precision, Options.LossScaler));
@@ -139,8 +139,9 @@ public sealed partial class Trainer : IDisposable
     private bool TrainEpoch(DataLoader train, DataLoader? validation, int epoch, CancellationToken cancellationToken)
     {
         _model.Module.train();
-        var meter = _epochMeter = new EpochMeter(_nextBatch > 0 ? _meterAtStep : default);
-        (Context.RunningLoss, Context.RunningAccuracy) = (meter.LossMean, meter.Accuracy);
+        _epochMeter?.Dispose();
+        var meter = _epochMeter = new EpochMeter(_nextBatch > 0 ? _meterAtStep.State : default);
+        Context.Meter = meter;
         int accumulation = Options.GradientAccumulation, batches = train.BatchesPerEpoch;
         bool cut = false;
         EpochSummary? before = train.LastEpochSummary;
@@ -191,6 +192,8 @@ public sealed partial class Trainer : IDisposable
         Optimizer.Dispose();
         _uint8?.Dispose();
         DisposeBest();
+        _epochMeter?.Dispose();
+        _meterAtStep.Dispose();
         _precision?.Dispose();
         Ema?.Dispose();
     }

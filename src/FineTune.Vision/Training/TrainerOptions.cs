@@ -1,5 +1,6 @@
 using FineTune.Vision.Optim;
 using FineTune.Vision.Training.Callbacks;
+using FineTune.Vision.Training.Losses;
 using FineTune.Vision.Training.Precision;
 using FineTune.Vision.Transforms;
 using static TorchSharp.torch;
@@ -26,6 +27,7 @@ public sealed record TrainerOptions
         (Ema, Seed, UInt8Normalization, Device, RecoveryCheckpoint, SkipUnreadable, Monitor, PlateauMonitor) =
             (original.Ema, original.Seed, original.UInt8Normalization, original.Device, original.RecoveryCheckpoint, original.SkipUnreadable, original.Monitor, original.PlateauMonitor);
         (EvalEverySteps, KeepBestModel, Sampler) = (original.EvalEverySteps, original.KeepBestModel, original.Sampler);
+        (Loss, ClipGradAgc) = (original.Loss, original.ClipGradAgc);
         Callbacks = original.Callbacks is null ? null! : [.. original.Callbacks];
     }
 
@@ -72,6 +74,13 @@ public sealed record TrainerOptions
     /// <summary>Clip each gradient element to ±this value (null: no clipping).</summary>
     public double? ClipGradValue { get; init; }
 
+    /// <summary>
+    /// Adaptive gradient clipping with this clip factor λ (timm's <c>--clip-mode agc --clip-grad λ</c>; see
+    /// <see cref="Optim.AdaptiveGradientClipping"/>), applied before <see cref="ClipGradValue"/> and <see cref="ClipGradNorm"/>;
+    /// null: off.
+    /// </summary>
+    public double? ClipGradAgc { get; init; }
+
     /// <summary>The compute format. <value>Default: <see cref="TrainingPrecision.Float32"/>.</value></summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Float32;
 
@@ -81,7 +90,11 @@ public sealed record TrainerOptions
     /// <summary>A batch transform such as Mixup/CutMix; its soft targets switch the loss to soft-target cross entropy.</summary>
     public IBatchTransform? Mixing { get; init; }
 
-    /// <summary>Label smoothing of the hard-label training loss (not used with <see cref="Mixing"/>, which smooths itself). <value>Default: 0.</value></summary>
+    /// <summary>
+    /// Label smoothing of the default training loss on hard labels (not used with <see cref="Mixing"/>, which smooths
+    /// itself). Only with <see cref="Loss"/> null: a loss given there carries its own smoothing.
+    /// </summary>
+    /// <value>Default: 0.</value>
     public double LabelSmoothing { get; init; }
 
     /// <summary>
@@ -91,6 +104,15 @@ public sealed record TrainerOptions
     /// </summary>
     /// <value>Default: null (every training image once per epoch, shuffled).</value>
     public Data.ISampler? Sampler { get; init; }
+
+    /// <summary>
+    /// The training loss (cross entropy with class weights, timm's binary cross entropy, focal loss, DeiT's distillation,
+    /// or your own <see cref="LossFunction"/>). Null: the default, <see cref="SoftTargetCrossEntropy"/> on the soft targets
+    /// of <see cref="Mixing"/>, else <see cref="LabelSmoothingCrossEntropy"/> with <see cref="LabelSmoothing"/>. The
+    /// validation loss is always plain cross entropy. The trainer does not dispose the loss.
+    /// </summary>
+    /// <value>Default: null.</value>
+    public LossFunction? Loss { get; init; }
 
     /// <summary>Model EMA (null: off).</summary>
     public EmaOptions? Ema { get; init; }
@@ -105,7 +127,10 @@ public sealed record TrainerOptions
     /// </summary>
     public Normalization? UInt8Normalization { get; init; }
 
-    /// <summary>The device to train on (null: CPU).</summary>
+    /// <summary>
+    /// The device to train on; the model is moved there when the trainer is created. Null: CUDA when a GPU and a CUDA
+    /// backend package are present (<see cref="Core.TorchBackend.DefaultDevice"/>), else the CPU.
+    /// </summary>
     public Device? Device { get; init; }
 
     /// <summary>
@@ -170,6 +195,9 @@ public sealed record TrainerOptions
         if (ClipGradValue is { } v && !(v > 0)) errors.Add($"{nameof(ClipGradValue)} must be positive or null (was {v}).");
         if (!Enum.IsDefined(Precision)) errors.Add($"{nameof(Precision)} {(int)Precision} is not a {nameof(TrainingPrecision)}.");
         if (!(LabelSmoothing is >= 0 and < 1)) errors.Add($"{nameof(LabelSmoothing)} must be in [0, 1) (was {LabelSmoothing}).");
+        else if (Loss is not null && LabelSmoothing != 0)
+            errors.Add($"{nameof(LabelSmoothing)} ({LabelSmoothing}) applies to the default loss only, but {nameof(Loss)} is a {Loss.GetType().Name}: give the smoothing to the loss (e.g. new LabelSmoothingCrossEntropy({LabelSmoothing}) or new CrossEntropy(labelSmoothing: {LabelSmoothing})) and leave {nameof(LabelSmoothing)} at 0.");
+        if (ClipGradAgc is { } agc && !(agc > 0 && double.IsFinite(agc))) errors.Add($"{nameof(ClipGradAgc)} must be positive or null (was {agc}).");
         if (LossScaler is null) errors.Add($"{nameof(LossScaler)} must not be null.");
         if (RecoveryCheckpoint is not null && string.IsNullOrWhiteSpace(RecoveryCheckpoint)) errors.Add($"{nameof(RecoveryCheckpoint)} must be a file path or null (was '{RecoveryCheckpoint}').");
         if (Callbacks is null) errors.Add($"{nameof(Callbacks)} must not be null.");

@@ -137,5 +137,19 @@ public sealed class ModelUseVerbTests : IClassFixture<TinyTrainedWeights>, IDisp
 
         var images = Assert.Throws<UsageException>(() => PredictVerb.Run(CommandLine.Parse(ModelArgs("predict")), TextWriter.Null));
         Assert.Contains("--images", images.Message);
+
+        var device = Assert.Throws<UsageException>(() => EvaluateVerb.Run(CommandLine.Parse([.. ModelArgs("evaluate"), "--data", Mini, "--layout", "tinyimagenet-val", "--device", "gpu"]), TextWriter.Null));
+        Assert.Contains("evaluate: --device: 'gpu' is not a device; use cpu, cuda, cuda:N or auto", device.Message);
+    }
+
+    [Fact]
+    public void Evaluate_on_an_explicit_cpu_device_gives_the_same_result()
+    {
+        string[] args = [.. ModelArgs("evaluate"), "--data", Mini, "--layout", "tinyimagenet-val", "--batch", "4", "--workers", "1"];
+        var plain = new StringWriter();
+        var cpu = new StringWriter();
+        Assert.Equal(0, EvaluateVerb.Run(CommandLine.Parse(args), plain));
+        Assert.Equal(0, EvaluateVerb.Run(CommandLine.Parse([.. args, "--device", "cpu"]), cpu));
+        Assert.Equal(plain.ToString(), cpu.ToString());
     }
 }

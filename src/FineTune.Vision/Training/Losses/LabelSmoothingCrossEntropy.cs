@@ -8,8 +8,30 @@ namespace FineTune.Vision.Training.Losses;
 /// <c>cross_entropy(label_smoothing=ε)</c>): <c>(1 − ε)·nll + ε·mean_c(−log_softmax)</c>. With ε = 0 it is plain
 /// cross entropy, the hard-label validation loss.
 /// </summary>
-public static class LabelSmoothingCrossEntropy
+/// <remarks>
+/// As a <see cref="LossFunction"/> it smooths hard labels; a batch with soft targets (Mixup/CutMix, which smooth their
+/// own targets) gets <see cref="SoftTargetCrossEntropy"/> on them, as the trainer's default loss does.
+/// </remarks>
+public sealed class LabelSmoothingCrossEntropy : LossFunction
 {
+    /// <summary>Creates the loss with smoothing ε (timm's default 0.1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">ε is outside [0, 1).</exception>
+    public LabelSmoothingCrossEntropy(double smoothing = 0.1)
+    {
+        if (smoothing is < 0 or >= 1 || double.IsNaN(smoothing)) throw new ArgumentOutOfRangeException(nameof(smoothing), smoothing, "Label smoothing must be in [0, 1).");
+        Smoothing = smoothing;
+    }
+
+    /// <summary>The smoothing ε.</summary>
+    public double Smoothing { get; }
+
+    /// <inheritdoc />
+    public override Tensor Forward(LossInput input)
+    {
+        CheckLogits(input, nameof(LabelSmoothingCrossEntropy));
+        return input.Targets is { } targets ? SoftTargetCrossEntropy.Compute(input.Logits, targets) : Compute(input.Logits, input.Labels, Smoothing);
+    }
+
     /// <summary>The mean loss over the batch; <paramref name="logits"/> [N, C], <paramref name="labels"/> [N] class indices.</summary>
     /// <exception cref="ArgumentException">The shapes do not fit, or ε is outside [0, 1).</exception>
     public static Tensor Compute(Tensor logits, Tensor labels, double smoothing = 0.0)

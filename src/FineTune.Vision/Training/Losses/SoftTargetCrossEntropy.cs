@@ -5,10 +5,19 @@ namespace FineTune.Vision.Training.Losses;
 
 /// <summary>
 /// Cross entropy against soft targets (timm <c>SoftTargetCrossEntropy</c>): <c>mean_n Σ_c −target[n,c]·log_softmax(x)[n,c]</c>.
-/// The training loss when Mixup/CutMix produce mixed, smoothed targets.
+/// The training loss when Mixup/CutMix produce mixed, smoothed targets. As a <see cref="LossFunction"/>, a batch with
+/// only hard labels uses their one-hot vectors (plain cross entropy).
 /// </summary>
-public static class SoftTargetCrossEntropy
+public sealed class SoftTargetCrossEntropy : LossFunction
 {
+    /// <inheritdoc />
+    public override Tensor Forward(LossInput input)
+    {
+        CheckLogits(input, nameof(SoftTargetCrossEntropy));
+        using var scope = torch.NewDisposeScope();
+        return Compute(input.Logits, DenseTargets(input)).MoveToOuterDisposeScope();
+    }
+
     /// <summary>The mean loss over the batch; <paramref name="logits"/> [N, C], <paramref name="targets"/> [N, C] probabilities.</summary>
     /// <exception cref="ArgumentException">The shapes differ; the message quotes both.</exception>
     public static Tensor Compute(Tensor logits, Tensor targets)
