@@ -22,7 +22,7 @@ public static class LogitsVerb
         Dictionary<string, string> overrides = line.KeyValues();
         string weightsPath = line.Required("weights"), inputPath = line.Required("input"), outputPath = line.Required("output");
         bool strict = line.Flag("strict");
-        var device = ModelSetup.Device(line) ?? torch.CPU;
+        torch.Device? device = ModelSetup.Device(line); // null: the CPU (touching torch.CPU here would load the backend before the check)
         line.RejectUnknown();
 
         using VisionModel model = VisionModels.Create<ModelConfig>(name, c => c.WithOverrides(overrides));     // first: it checks for the native backend
@@ -33,7 +33,7 @@ public static class LogitsVerb
         });
         output.WriteLine(report);
         model.eval();
-        model.to(device);
+        if (device is not null) model.to(device);
 
         using StateDict input = SafeTensors.Load(inputPath);
         if (!input.TryGetValue("input", out Tensor x))
@@ -42,7 +42,8 @@ public static class LogitsVerb
             throw new InvalidDataException($"'{inputPath}': 'input' must be NCHW (4 dimensions); it is [{string.Join(", ", x.shape)}].");
         using (torch.no_grad())
         {
-            Tensor logits = model.call(x.to(ScalarType.Float32).to(device)).cpu().contiguous();
+            Tensor batch = x.to(ScalarType.Float32);
+            Tensor logits = model.call(device is null ? batch : batch.to(device)).cpu().contiguous();
             SafeTensors.Save(outputPath, [new KeyValuePair<string, Tensor>("logits", logits)], new Dictionary<string, string> { ["model"] = name });
             output.WriteLine($"wrote {outputPath}: logits [{string.Join(", ", logits.shape)}]");
         }
