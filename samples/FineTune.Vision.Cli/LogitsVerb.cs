@@ -42,8 +42,8 @@ public static class LogitsVerb
             throw new InvalidDataException($"'{inputPath}': 'input' must be NCHW (4 dimensions); it is [{string.Join(", ", x.shape)}].");
         using (torch.no_grad())
         {
-            Tensor input = x.to(ScalarType.Float32);
-            Tensor logits = model.call(device is null ? input : input.to(device)).cpu().contiguous();
+            Tensor batch = x.to(ScalarType.Float32);
+            Tensor logits = model.call(device is null ? batch : batch.to(device)).cpu().contiguous();
             SafeTensors.Save(outputPath, [new KeyValuePair<string, Tensor>("logits", logits)], new Dictionary<string, string> { ["model"] = name });
             output.WriteLine($"wrote {outputPath}: logits [{string.Join(", ", logits.shape)}]");
         }
