@@ -89,6 +89,27 @@ public sealed class SwinV2RegistryTests
     }
 
     [Fact]
+    public void Checkpoint_buffers_that_timm_recomputes_are_skipped_on_load()
+    {
+        // the official checkpoints carry relative_coords_table, relative_position_index and attn_mask; timm's filter drops them
+        string path = Path.Combine(Directory.CreateTempSubdirectory("ftv-swinv2-").FullName, "with_buffers.safetensors");
+        using var source = TinyModels.WithUnitPostNorms(new SwinTransformerV2(TinyModels.SwinV2));
+        string[] buffers = ["layers.0.blocks.1.attn.relative_coords_table", "layers.0.blocks.1.attn.relative_position_index", "layers.0.blocks.1.attn_mask"];
+        var tensors = source.state_dict().Concat(buffers.Select(b => KeyValuePair.Create(b, source.get_buffer(b)!.to(float32)))).ToList();
+        SafeTensors.Save(path, tensors);
+        using var target = new SwinTransformerV2(TinyModels.SwinV2);
+        var report = target.LoadWeights(path, new WeightLoadOptions { Strict = true });
+        Assert.Equal(buffers.Order(StringComparer.Ordinal), report.Ignored.Order(StringComparer.Ordinal));
+        Assert.Empty(report.Unexpected);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        source.eval();
+        target.eval();
+        var x = randn(2, 3, 32, 32);
+        Assert.True(source.call(x).allclose(target.call(x), rtol: 0, atol: 1e-6));
+    }
+
+    [Fact]
     public void Overrides_use_timm_kwarg_names()
     {
         var c = (SwinV2Config)ModelRegistry.GetConfig("swinv2_base_window12to16_192to256").WithOverrides(

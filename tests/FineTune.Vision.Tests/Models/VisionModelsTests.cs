@@ -172,7 +172,7 @@ public sealed class VisionModelsTests
     {
         var e = Assert.Throws<ArgumentException>(() => VisionModels.Create(name));
         Assert.Contains($"'{family}' family is not supported", e.Message);
-        Assert.Contains("vit, deit, beit, swin, cait", e.Message);
+        Assert.Contains("vit, deit, beit, swin, swinv2, cait", e.Message);
     }
 
     [Fact]
