@@ -236,6 +236,8 @@ public sealed class OnnxImageClassifierTests : IDisposable
         Assert.Contains("VisionTransformer", Assert.Throws<NotSupportedException>(() => OnnxExport.Export(perToken, path)).Message, StringComparison.Ordinal);
         using var headless = ForwardTests.Tiny("beit", c => c with { NumClasses = 0 });
         Assert.Contains("Beit", Assert.Throws<NotSupportedException>(() => OnnxExport.Export(headless, path)).Message, StringComparison.Ordinal);
+        using var swinV2 = ForwardTests.Tiny("swinv2");    // a family without an ONNX export (yet)
+        Assert.Contains("SwinTransformerV2", Assert.Throws<NotSupportedException>(() => OnnxExport.Export(swinV2, path)).Message, StringComparison.Ordinal);
         Assert.False(File.Exists(path));
     }
 
