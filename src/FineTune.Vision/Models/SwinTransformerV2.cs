@@ -59,7 +59,7 @@ public sealed class SwinTransformerV2 : VisionModel
     {
         CheckInput(x);
         var t = patch_embed.call(x);
-        foreach (var stage in Stages) t = stage.Forward(t, GradCheckpointing, StochasticBlocks);
+        foreach (var stage in Stages) t = stage.Forward(t, GradCheckpointing, StochasticBlocks, DeviceRandomBlocks);
         return norm.call(t);
     }
 

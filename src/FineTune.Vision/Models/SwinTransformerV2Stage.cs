@@ -32,5 +32,6 @@ internal sealed class SwinTransformerV2Stage : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) => blocks.call(downsample.call(x));
 
     /// <summary>The stage, its blocks checkpointed one by one when <paramref name="checkpoint"/> (timm's per-block <c>checkpoint</c>).</summary>
-    public Tensor Forward(Tensor x, bool checkpoint, bool stochastic) => GradCheckpoint.Sequence(blocks, downsample.call(x), checkpoint, stochastic);
+    public Tensor Forward(Tensor x, bool checkpoint, bool stochastic, bool deviceRandom = true) =>
+        GradCheckpoint.Sequence(blocks, downsample.call(x), checkpoint, stochastic, deviceRandom);
 }
