@@ -2,7 +2,9 @@
 # Packs FineTune.Vision, then builds and runs a throwaway console app OUTSIDE the repository that references the
 # package from a local folder plus libtorch-cpu-linux-x64, with no manual step: on Debian 12 / Ubuntu 22.04 this
 # only works if the package's buildTransitive targets make libLibTorchSharp.so loadable. Then a second app without the
-# backend package checks that the first model fails with a message naming the packages to add.
+# backend package checks that the first model fails with a message naming the packages to add. Last, an ONNX-only app
+# (the package plus Microsoft.ML.OnnxRuntime, no libtorch) classifies an image from a model the libtorch app exported,
+# and the sizes of both published apps are printed.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/ftv-smoke.XXXXXX)
@@ -47,11 +49,17 @@ cat > "$work/app/SmokeApp.csproj" <<XML
 XML
 cat > "$work/app/Program.cs" <<'CS'
 using FineTune.Vision.Core;
+using FineTune.Vision.Deployment;
 using TorchSharp;
 
 using var t = torch.arange(6, dtype: torch.float32).reshape(2, 3);
 using var s = t.sum();
 Console.WriteLine($"{TorchBackend.Describe()}; sum of arange(6) = {s.item<float>()}");
+if (args.Length == 2)
+{
+    OnnxExport.ExportModelFile(args[0], args[1]);    // a model file to ONNX, for the ONNX-only app below
+    Console.WriteLine($"exported {args[1]}");
+}
 CS
 (cd "$work/app" && dotnet build -c Release --nologo -v n 2>&1 | tee "$work/build.log" | grep -E "FineTune.Vision: |error [A-Z]+[0-9]+|Build succeeded" || true)
 grep -q "Build succeeded" "$work/build.log"
@@ -90,4 +98,38 @@ test "$code" -eq 3 || { echo "expected exit code 3 (InvalidOperationException), 
 grep -q "dotnet add package libtorch-cpu-linux-x64" "$work/nobackend.err"
 grep -q "TorchSharp-cuda-linux" "$work/nobackend.err"
 ! grep -q "LoadNativeBackend" "$work/nobackend.out" "$work/nobackend.err"
-echo "package smoke test: ok (and without a backend the first model names the packages to add)"
+
+# ONNX-only deployment: the package and Microsoft.ML.OnnxRuntime, no libtorch backend package. The libtorch app exports
+# the shipped Fashion-MNIST model; this app classifies one image with the library's preprocessing on ONNX Runtime and
+# checks that no libtorch library was loaded into the process.
+onnx="$work/fmnist5.onnx"
+(cd "$work/app" && dotnet bin/Release/net10.0/SmokeApp.dll "$repo/samples/data/pretrained/vit_fmnist5_tiny.safetensors" "$onnx")
+test -f "$onnx"
+echo "exported model: $(stat -c %s "$onnx") bytes"
+mkdir -p "$work/onnxapp"
+cp "$work/app/nuget.config" "$work/onnxapp/"
+sed 's/libtorch-cpu-linux-x64" Version="2.10.0"/Microsoft.ML.OnnxRuntime" Version="1.32.0"/' "$work/app/SmokeApp.csproj" > "$work/onnxapp/OnnxApp.csproj"
+! grep -q libtorch "$work/onnxapp/OnnxApp.csproj"
+cat > "$work/onnxapp/Program.cs" <<'CS'
+using FineTune.Vision.Deployment;
+
+using var classifier = new OnnxImageClassifier(args[0]);
+var best = classifier.Predict(args[1], topK: 1)[0];
+bool libtorch = File.ReadAllText("/proc/self/maps").Contains("libtorch", StringComparison.Ordinal);
+Console.WriteLine($"label: {best.Label} ({best.Probability:F4}); libtorch loaded: {(libtorch ? "yes" : "no")}");
+return libtorch ? 4 : 0;
+CS
+# A Fashion-MNIST-like image: the shipped photo of a cat works as well (any image decodes and resizes to 28x28).
+image="$repo/samples/data/images/chelsea.jpg"
+(cd "$work/onnxapp" && dotnet publish -c Release -r linux-x64 --self-contained false -o "$work/onnxapp/publish" --nologo -v q > "$work/onnxapp.log" 2>&1) || { cat "$work/onnxapp.log"; exit 1; }
+onnx_out=$(cd "$work/onnxapp" && dotnet publish/OnnxApp.dll "$onnx" "$image")
+echo "$onnx_out"
+echo "$onnx_out" | grep -q "^label: .*libtorch loaded: no$"
+(cd "$work/app" && dotnet publish -c Release -r linux-x64 --self-contained false -o "$work/app/publish" --nologo -v q > "$work/app-publish.log" 2>&1) || { cat "$work/app-publish.log"; exit 1; }
+libtorch_size=$(du -sm "$work/app/publish" | cut -f1)
+onnx_size=$(du -sm "$work/onnxapp/publish" | cut -f1)
+echo "published sizes (linux-x64, framework-dependent): libtorch app ${libtorch_size} MiB, ONNX-only app ${onnx_size} MiB"
+test "$onnx_size" -lt $((libtorch_size / 4)) || { echo "the ONNX-only app should be far smaller than the libtorch app"; exit 1; }
+! ls "$work/onnxapp/publish" | grep -q "^libtorch"
+
+echo "package smoke test: ok (without a backend the first model names the packages to add; the ONNX-only app needs no libtorch)"

@@ -14,6 +14,7 @@ using TorchSharp;
 //   weights-load [--mb 200 --repeats 5]           SafeTensors.Load against a plain file read
 //   inference [--warmup 2 --repeats 10]           vit_small_patch16_224 images/s, batch 1 and 32, fp32 and bf16
 //   lora-vs-full [--repeats 10]                   LoRA ÷ full: peak RSS and step time
+//   onnx [--warmup 2 --repeats 10 --rounds 3 --threads <cores> --profile]   library eval forward against ONNX Runtime, images/s, batch 1 and 32
 //   step-profile [--arch vit_small_patch16_224 --batch 8 --threads <cores> --repeats 5 --bf16]   where a ViT step's time goes
 //   all [the options above]                       every report, then a markdown block for docs/performance.md
 if (LoraReport.IsChild(args))
@@ -21,7 +22,7 @@ if (LoraReport.IsChild(args))
     LoraReport.RunAsChild(args);
     return;
 }
-string[] reports = ["step-profile", "flops", "gemm-rate", "mfu", "overhead", "pipeline-ratio", "weights-load", "inference", "lora-vs-full"];
+string[] reports = ["step-profile", "flops", "gemm-rate", "mfu", "overhead", "pipeline-ratio", "weights-load", "inference", "lora-vs-full", "onnx"];
 if (args.Length > 0 && reports.Contains(args[0]))
 {
     ReportSection section = Report(args);
@@ -55,6 +56,7 @@ static ReportSection Report(string[] args)
         "weights-load" => WeightsLoadReport.Run(a.Int("mb", 200), a.Int("repeats", 5)),
         "inference" => InferenceReport.Run(a.Int("warmup", 2), a.Int("repeats", 10)),
         "lora-vs-full" => LoraReport.Run(a.Int("repeats", 10)),
+        "onnx" => OnnxReport.Run(a.Int("warmup", 2), a.Int("repeats", 10), a.Int("rounds", 3), a.Int("threads", Environment.ProcessorCount), a.Flag("profile")),
         _ => throw new ArgumentException($"Unknown report '{name}'."),
     };
 }

@@ -15,6 +15,7 @@ public static class CliApp
         {
             ["augment-preview"] = (AugmentPreviewVerb.Usage, AugmentPreviewVerb.Run),
             ["evaluate"] = (EvaluateVerb.Usage, EvaluateVerb.Run),
+            ["export"] = (ExportVerb.Usage, ExportVerb.Run),
             ["inspect"] = (InspectVerb.Usage, InspectVerb.Run),
             ["logits"] = (LogitsVerb.Usage, LogitsVerb.Run),
             ["lr-find"] = (LrFindVerb.Usage, LrFindVerb.Run),

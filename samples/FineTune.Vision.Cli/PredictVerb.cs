@@ -6,7 +6,7 @@ using FineTune.Vision.Training;
 namespace FineTune.Vision.Cli;
 
 /// <summary>
-/// <c>predict --model-file M | --model NAME [--set key=value]... --weights FILE --images DIR|FILE [--images ...] [--csv OUT [--kaggle] [--skip-unreadable]] [--top K] [--tta] [--batch N]</c>:
+/// <c>predict --model-file M | --onnx model.onnx | --model NAME [--set key=value]... --weights FILE --images DIR|FILE [--images ...] [--csv OUT [--kaggle] [--skip-unreadable]] [--top K] [--tta] [--batch N]</c>:
 /// the top-k classes and probabilities of each image (a folder gives its image files and those of its subfolders, sorted),
 /// with the eval preprocessing of the model's pretrained configuration; <c>--tta</c> averages with the mirror image's softmax.
 /// Printed one line per image, or written to <c>--csv</c> (<see cref="PredictionsFile"/>: <c>path,label,probability,…</c>,
@@ -16,7 +16,7 @@ public static class PredictVerb
 {
     /// <summary>One-line usage.</summary>
     public const string Usage =
-        "predict (--model-file FILE | --model NAME [--set key=value]... --weights FILE [--labels FILE]) --images DIR|FILE [--images DIR|FILE]... " +
+        "predict (--model-file FILE | --onnx model.onnx | --model NAME [--set key=value]... --weights FILE [--labels FILE]) --images DIR|FILE [--images DIR|FILE]... " +
         "[--csv OUT [--kaggle] [--skip-unreadable]] [--top K] [--tta] [--batch N] [--device cpu|cuda[:N]]";
 
     /// <summary>Runs the verb: one line per image, <c>path: class p, class p, ...</c>, or the predictions file.</summary>
@@ -63,12 +63,20 @@ public static class PredictVerb
     }
 
     /// <summary>
-    /// The classifier of <c>--model-file</c>, or of <c>--model</c>/<c>--weights</c> (<paramref name="owned"/>: that model, which the
+    /// The classifier of <c>--onnx</c> (<see cref="OnnxImageClassifier"/>), of <c>--model-file</c>, or of <c>--model</c>/<c>--weights</c> (<paramref name="owned"/>: that model, which the
     /// caller disposes after the classifier).
     /// </summary>
     private static IImageClassifier Open(CommandLine line, ImageClassifierOptions options, TextWriter output, out VisionModel? owned)
     {
         owned = null;
+        if (line.Optional("onnx") is { } onnx)    // an exported model on ONNX Runtime (no libtorch)
+        {
+            if (line.Optional("model-file") is not null || line.Optional("model") is not null || line.Optional("weights") is not null || line.Optional("labels") is not null)
+                throw new UsageException("predict: --onnx holds the graph, weights, class names and preprocessing; give it without --model-file, --model, --weights or --labels.");
+            if (options.Device is { } device && device.type != TorchSharp.DeviceType.CPU)
+                throw new UsageException("predict: --onnx runs on ONNX Runtime's CPU session; --device applies to libtorch models.");
+            return new OnnxImageClassifier(onnx, new OnnxImageClassifierOptions { FlipTta = options.FlipTta, BatchSize = options.BatchSize, DecodeWorkers = options.DecodeWorkers });
+        }
         if (line.Optional("model-file") is { } modelFile)
         {
             if (line.Optional("model") is not null || line.Optional("weights") is not null || line.Optional("labels") is not null)

@@ -31,6 +31,7 @@ public static class AllReports
         Add("weights-load", () => WeightsLoadReport.Run(arguments.Int("mb", 200), arguments.Int("repeats", 5)));
         Add("inference", () => InferenceReport.Run(arguments.Int("warmup", 1) + 1, arguments.Int("repeats", 5) * 2));
         Add("lora-vs-full", () => LoraReport.Run(arguments.Int("repeats", 5) * 2));
+        Add("onnx", () => OnnxReport.Run(arguments.Int("warmup", 1) + 1, arguments.Int("repeats", 5) * 2, 3, Environment.ProcessorCount));
         torch.set_num_threads(Environment.ProcessorCount);
         var markdown = new StringBuilder();
         markdown.AppendLine($"## Ratio reports ({DateTime.UtcNow:yyyy-MM-dd})").AppendLine();

@@ -37,24 +37,8 @@ public static class ModelFile
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (metadata?.Keys.FirstOrDefault(ReservedKeys.Contains) is { } reserved)
             throw new ArgumentException($"Metadata key '{reserved}' is written by the model-file format itself; choose another name (reserved: {string.Join(", ", ReservedKeys)}).", nameof(metadata));
-        var entry = ModelRegistry.Get(model.Name);
-        var adapters = model.named_modules()
-            .Select(m => (Key: m.name + ".weight", Adapter: MergeableAdapters.Of(m.module)))
-            .Where(m => m.Adapter is not null)
-            .ToDictionary(m => m.Key, m => m.Adapter!, StringComparer.Ordinal);
         using var scope = NewDisposeScope();
-        var tensors = new List<KeyValuePair<string, Tensor>>();
-        using (no_grad())
-        {
-            foreach (var (key, tensor) in model.state_dict())
-            {
-                if (IsAdapterKey(key)) continue;
-                var value = adapters.TryGetValue(key, out var a) && !a.IsMerged ? tensor.detach() + a.DeltaWeight() : tensor.detach();
-                tensors.Add(new(key, value));
-            }
-        }
-        CheckArchitecture(model, entry, tensors.Select(t => t.Key));
-        var entries = ModelFileMetadata.From(model, adapters);
+        var (tensors, entries) = Merged(model);
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>()) entries[key] = value;
         SafeTensors.Save(path, tensors, entries);
     }
@@ -84,6 +68,32 @@ public static class ModelFile
         var file = ModelFileMetadata.Read(path);
         return new ModelFileInfo(path, file.Entry.Architecture, file.Config, file.Pretrained ?? file.Entry.Pretrained,
             file.ClassNames, file.Adapters, file.Metadata);
+    }
+
+    /// <summary>
+    /// The model's state dict as the file stores it (LoRA merged, adapter tensors left out; new tensors belong to the
+    /// caller's dispose scope) and the format's metadata, after checking the keys are the registry architecture's
+    /// (a model whose name is not in the registry passes when <paramref name="requireRegistry"/> is false).
+    /// </summary>
+    internal static (List<KeyValuePair<string, Tensor>> Tensors, Dictionary<string, string> Metadata) Merged(VisionModel model, bool requireRegistry = true)
+    {
+        var entry = requireRegistry || ModelRegistry.Names.Contains(model.Name, StringComparer.Ordinal) ? ModelRegistry.Get(model.Name) : null;
+        var adapters = model.named_modules()
+            .Select(m => (Key: m.name + ".weight", Adapter: MergeableAdapters.Of(m.module)))
+            .Where(m => m.Adapter is not null)
+            .ToDictionary(m => m.Key, m => m.Adapter!, StringComparer.Ordinal);
+        var tensors = new List<KeyValuePair<string, Tensor>>();
+        using (no_grad())
+        {
+            foreach (var (key, tensor) in model.state_dict())
+            {
+                if (IsAdapterKey(key)) continue;
+                var value = adapters.TryGetValue(key, out var a) && !a.IsMerged ? tensor.detach() + a.DeltaWeight() : tensor.detach();
+                tensors.Add(new(key, value));
+            }
+        }
+        if (entry is not null) CheckArchitecture(model, entry, tensors.Select(t => t.Key));
+        return (tensors, ModelFileMetadata.From(model, adapters));
     }
 
     internal static bool IsAdapterKey(string key) =>
