@@ -27,6 +27,31 @@ internal static class AugmentOpRunner
         return Apply(image, spec.Op, arg, interpolation, fill);
     }
 
+    /// <summary>
+    /// timm's <c>AugmentOp.__call__</c>, draws in timm's order: the probability gate, magnitude noise (Gaussian, or
+    /// uniform in [0, magnitude] when <paramref name="magnitudeStd"/> is +∞) clamped to [0, <paramref name="magnitudeMax"/>],
+    /// the sign, and for geometric ops the filter.
+    /// </summary>
+    public static RgbImage ApplyTimm(RgbImage image, AugmentOpSpec spec, double probability, double magnitude, double magnitudeStd,
+                                     double magnitudeMax, IReadOnlyList<Interpolation> interpolations, RgbColor fill, Random rng)
+    {
+        if (probability < 1.0 && rng.NextDouble() > probability) return image;
+        if (double.IsPositiveInfinity(magnitudeStd)) magnitude = rng.Uniform(0, magnitude);
+        else if (magnitudeStd > 0) magnitude = rng.Gaussian(magnitude, magnitudeStd);
+        magnitude = Math.Clamp(magnitude, 0.0, magnitudeMax);
+        bool negate = spec.HasArgument && spec.Signed && rng.NextDouble() > 0.5;
+        Interpolation interpolation = interpolations[0];
+        if (IsGeometric(spec.Op) && interpolations.Count > 1) interpolation = interpolations[rng.Next(interpolations.Count)];
+        return ApplyTimmAt(image, spec, magnitude, negate, interpolation, fill);
+    }
+
+    /// <summary>timm's op at a resolved magnitude (0–10 scale) and sign: level = magnitude / 10, then the op.</summary>
+    public static RgbImage ApplyTimmAt(RgbImage image, AugmentOpSpec spec, double magnitude, bool negate, Interpolation interpolation, RgbColor fill)
+    {
+        double arg = spec.HasArgument ? spec.ArgumentAtLevel(magnitude / 10.0, image.Width, image.Height, negate) : 0;
+        return Apply(image, spec.Op, arg, interpolation, fill);
+    }
+
     public static RgbImage Apply(RgbImage image, AugmentOp op, double arg, Interpolation interpolation, RgbColor fill)
     {
         if (IsGeometric(op)) return Warp(image, op, arg, interpolation, fill);

@@ -48,6 +48,20 @@ public static class AugmentOpTables
         S("TranslateYRel", AugmentOp.TranslateY, high: 0.45, signed: true, scale: MagnitudeScale.ImageHeight),
     }.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
+    /// <summary>timm's op <paramref name="name"/> with the relative translations' range set to <paramref name="translatePct"/> (timm hparam <c>translate_pct</c>).</summary>
+    internal static AugmentOpSpec TimmOp(string name, double translatePct)
+    {
+        AugmentOpSpec spec = Timm[name];
+        return spec.Scale == MagnitudeScale.Absolute || spec.Op is not (AugmentOp.TranslateX or AugmentOp.TranslateY) ? spec : spec with { High = translatePct };
+    }
+
+    /// <summary>timm's <c>_AUGMIX_TRANSFORMS</c>: the AugMix op set (the increasing variants, no invert or solarize-add).</summary>
+    public static IReadOnlyList<string> TimmAugMix { get; } =
+    [
+        "AutoContrast", "ColorIncreasing", "ContrastIncreasing", "BrightnessIncreasing", "SharpnessIncreasing", "Equalize",
+        "Rotate", "PosterizeIncreasing", "SolarizeIncreasing", "ShearX", "ShearY", "TranslateXRel", "TranslateYRel",
+    ];
+
     /// <summary>timm's <c>_RAND_TRANSFORMS</c>: the RandAugment op set.</summary>
     public static IReadOnlyList<string> TimmRandAugment { get; } =
     [
