@@ -12,7 +12,7 @@ namespace FineTune.Vision.Transforms;
 /// (Pillow's <c>Image.blend</c>).
 /// </summary>
 /// <remarks>
-/// For the JSD consistency loss, train on several versions of each image (timm's AugMixDataset splits).
+/// For the JSD consistency loss, train on several versions of each image: see <see cref="SplitSampleEncoder"/>.
 /// timm's basic mode allocates its float sum as width × height, which only works on square images; here any size works.
 /// </remarks>
 public sealed class AugMix : ITransform

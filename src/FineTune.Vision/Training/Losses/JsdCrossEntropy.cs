@@ -10,7 +10,7 @@ namespace FineTune.Vision.Training.Losses;
 /// of <c>KL(p_split ‖ M)</c> (batch mean), M the splits' mean softmax clamped to [1e-7, 1].
 /// </summary>
 /// <remarks>
-/// Feed it split-wise batches (labels repeated per split), as timm's
+/// Feed it split-wise batches from a <see cref="Transforms.SplitSampleEncoder"/> (labels repeated per split), as timm's
 /// <c>AugMixDataset</c> and loader do. It needs hard labels: Mixup/CutMix soft targets are refused.
 /// </remarks>
 public sealed class JsdCrossEntropy : LossFunction
