@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using FineTune.Vision.Data;
+using FineTune.Vision.Metrics;
 using FineTune.Vision.Models;
 using FineTune.Vision.Training;
 using FineTune.Vision.Transforms;
@@ -7,16 +9,18 @@ using FineTune.Vision.Transforms;
 namespace FineTune.Vision.Cli;
 
 /// <summary>
-/// <c>evaluate --model NAME [--set key=value]... --weights FILE --data DIR [--layout L] [--batch N] [--workers N] [--json OUT.json]</c>:
-/// top-1, top-5 and the hard-label cross entropy of the weights on a labelled dataset, with the eval preprocessing of
-/// the model's pretrained configuration (resize to size / crop_pct, centre crop, its mean and std). Prints the result
-/// and writes it as JSON.
+/// <c>evaluate --model NAME [--set key=value]... --weights FILE --data DIR [--layout L] [--batch N] [--workers N] [--json OUT.json]
+/// [--confusion-png FILE] [--reliability-png FILE]</c>: top-1 with its 95 % Clopper–Pearson interval, top-5, the
+/// hard-label cross entropy, per-class precision/recall/F1 (macro and weighted F1) and the expected calibration error of
+/// the weights on a labelled dataset, with the eval preprocessing of the model's pretrained configuration (resize to
+/// size / crop_pct, centre crop, its mean and std). Prints the result and writes it as JSON; draws the confusion matrix
+/// and the reliability diagram as PNGs when asked.
 /// </summary>
 public static class EvaluateVerb
 {
     /// <summary>One-line usage.</summary>
     public const string Usage =
-        "evaluate --model NAME [--set key=value]... --weights FILE --data DIR [--layout imagefolder|tinyimagenet-val|tinyimagenet-train|fashion-mnist-test|fashion-mnist-train] [--batch N] [--workers N] [--json OUT.json]";
+        "evaluate --model NAME [--set key=value]... --weights FILE --data DIR [--layout imagefolder|tinyimagenet-val|tinyimagenet-train|fashion-mnist-test|fashion-mnist-train] [--batch N] [--workers N] [--json OUT.json] [--confusion-png FILE] [--reliability-png FILE] [--device cpu|cuda[:N]]";
 
     /// <summary>Runs the verb.</summary>
     public static int Run(CommandLine line, TextWriter output)
@@ -24,8 +28,9 @@ public static class EvaluateVerb
         ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(output);
         int batch = ModelSetup.PositiveInt(line, "batch", 32), workers = ModelSetup.PositiveInt(line, "workers", Environment.ProcessorCount);
-        string? json = line.Optional("json");
+        string? json = line.Optional("json"), confusionPng = line.Optional("confusion-png"), reliabilityPng = line.Optional("reliability-png");
         IImageDataset data = ModelSetup.OpenData(line);
+        var device = ModelSetup.Device(line);
         using VisionModel model = ModelSetup.LoadModel(line, output, weightsRequired: true);
         line.RejectUnknown();
         if (data.ClassNames.Count > model.NumClasses)
@@ -33,9 +38,23 @@ public static class EvaluateVerb
 
         EvalPresetOptions eval = Presets.EvalOptions(model.PretrainedConfig);
         using var loader = new DataLoader(data.With(Presets.Eval(eval)), new DataLoaderOptions { BatchSize = batch, Workers = workers });
-        using var trainer = new Trainer(model);
+        using var trainer = new Trainer(model, new TrainerOptions { Device = device });
         EvaluationResult result = trainer.Evaluate(loader);
         output.WriteLine($"{model.Name} on {data.Count} images ({line.Optional("layout") ?? "imagefolder"}, {eval.Size}px, crop {eval.CropPct}): {result}");
+        ClassificationReport report = result.Report(data.ClassNames);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"top-1 {result.Top1Estimate} (95 % Clopper-Pearson interval); macro F1 {report.MacroF1:F4}, weighted F1 {report.WeightedF1:F4}; expected calibration error {100 * result.Calibration.Value:F2} % ({result.Calibration.BinCount} bins)"));
+        output.Write(report.ToString());
+        if (confusionPng is not null)
+        {
+            result.Confusion.SavePng(confusionPng, data.ClassNames);
+            output.WriteLine($"wrote {confusionPng}");
+        }
+        if (reliabilityPng is not null)
+        {
+            result.Calibration.SaveReliabilityDiagram(reliabilityPng);
+            output.WriteLine($"wrote {reliabilityPng}");
+        }
         if (json is not null)
         {
             Write(json, model.Name, line.Required("weights"), line.Required("data"), data.ClassNames, result);
@@ -56,6 +75,13 @@ public static class EvaluateVerb
         writer.WriteString("data", data);
         writer.WriteNumber("samples", result.Samples);
         writer.WriteNumber("top1", result.Top1);
+        if (result.Top1Estimate.Interval is { } interval)
+        {
+            writer.WriteStartArray("top1_interval_95");
+            writer.WriteNumberValue(interval.Lower);
+            writer.WriteNumberValue(interval.Upper);
+            writer.WriteEndArray();
+        }
         writer.WriteNumber("top5", result.Top5);
         writer.WriteNumber("loss", result.Loss);
         writer.WriteStartObject("per_class_top1");
@@ -66,6 +92,22 @@ public static class EvaluateVerb
             else writer.WriteNumber(classes[c], accuracy);
         }
         writer.WriteEndObject();
+        ClassificationReport report = result.Report(classes);
+        writer.WriteNumber("macro_f1", report.MacroF1);
+        writer.WriteNumber("weighted_f1", report.WeightedF1);
+        writer.WriteNumber("ece", result.Calibration.Value);
+        writer.WriteStartArray("classes");
+        foreach (ClassMetrics c in report.Classes)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", c.Name);
+            writer.WriteNumber("precision", c.Precision);
+            writer.WriteNumber("recall", c.Recall);
+            writer.WriteNumber("f1", c.F1);
+            writer.WriteNumber("support", c.Support);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
         writer.WriteEndObject();
     }
 }

@@ -13,7 +13,7 @@ namespace FineTune.Vision.Cli;
 public static class LogitsVerb
 {
     /// <summary>One-line usage.</summary>
-    public const string Usage = "logits --model NAME [--set key=value]... --weights FILE --input IN.safetensors --output OUT.safetensors [--strict]";
+    public const string Usage = "logits --model NAME [--set key=value]... --weights FILE --input IN.safetensors --output OUT.safetensors [--strict] [--device cpu|cuda[:N]]";
 
     /// <summary>Runs the verb.</summary>
     public static int Run(CommandLine line, TextWriter output)
@@ -22,6 +22,7 @@ public static class LogitsVerb
         Dictionary<string, string> overrides = line.KeyValues();
         string weightsPath = line.Required("weights"), inputPath = line.Required("input"), outputPath = line.Required("output");
         bool strict = line.Flag("strict");
+        torch.Device? device = ModelSetup.Device(line); // null: the CPU (touching torch.CPU here would load the backend before the check)
         line.RejectUnknown();
 
         using VisionModel model = VisionModels.Create<ModelConfig>(name, c => c.WithOverrides(overrides));     // first: it checks for the native backend
@@ -32,6 +33,7 @@ public static class LogitsVerb
         });
         output.WriteLine(report);
         model.eval();
+        if (device is not null) model.to(device);
 
         using StateDict input = SafeTensors.Load(inputPath);
         if (!input.TryGetValue("input", out Tensor x))
@@ -40,7 +42,8 @@ public static class LogitsVerb
             throw new InvalidDataException($"'{inputPath}': 'input' must be NCHW (4 dimensions); it is [{string.Join(", ", x.shape)}].");
         using (torch.no_grad())
         {
-            Tensor logits = model.call(x.to(ScalarType.Float32)).contiguous();
+            Tensor batch = x.to(ScalarType.Float32);
+            Tensor logits = model.call(device is null ? batch : batch.to(device)).cpu().contiguous();
             SafeTensors.Save(outputPath, [new KeyValuePair<string, Tensor>("logits", logits)], new Dictionary<string, string> { ["model"] = name });
             output.WriteLine($"wrote {outputPath}: logits [{string.Join(", ", logits.shape)}]");
         }

@@ -17,7 +17,7 @@ public static class LrFindVerb
 {
     /// <summary>One-line usage.</summary>
     public const string Usage =
-        "lr-find --model NAME [--set key=value]... [--weights FILE] --data DIR [--layout L] --png OUT.png [--csv OUT.csv] [--optimizer adamw|sgd] [--weight-decay WD] [--start-lr 1e-7] [--end-lr 10] [--steps 100] [--batch N] [--workers N] [--seed N]";
+        "lr-find --model NAME [--set key=value]... [--weights FILE] --data DIR [--layout L] --png OUT.png [--csv OUT.csv] [--optimizer adamw|sgd] [--weight-decay WD] [--start-lr 1e-7] [--end-lr 10] [--steps 100] [--batch N] [--workers N] [--seed N] [--device cpu|cuda[:N]]";
 
     /// <summary>Runs the verb.</summary>
     public static int Run(CommandLine line, TextWriter output)
@@ -34,6 +34,7 @@ public static class LrFindVerb
         int seed = line.Int("seed", 0);
         OptimizerConfig optimizer = Optimizer(line);
         IImageDataset data = ModelSetup.OpenData(line);
+        var device = ModelSetup.Device(line);
         using VisionModel model = ModelSetup.LoadModel(line, output, weightsRequired: false);
         line.RejectUnknown();
 
@@ -43,7 +44,7 @@ public static class LrFindVerb
         {
             BatchSize = batch, Shuffle = true, DropLast = data.Count >= batch, Seed = seed, Workers = workers,
         });
-        using var trainer = new Trainer(model, new TrainerOptions { Optimizer = optimizer, Seed = seed });
+        using var trainer = new Trainer(model, new TrainerOptions { Optimizer = optimizer, Seed = seed, Device = device });
         LrFinderResult result = trainer.FindLearningRate(loader, finder);
         result.SavePng(png);
         if (csv is not null) WriteCsv(csv, result);

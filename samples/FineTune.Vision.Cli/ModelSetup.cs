@@ -58,6 +58,21 @@ public static class ModelSetup
         };
     }
 
+    /// <summary><c>--device cpu|cuda[:N]|auto</c> (null when absent: the library's default, CUDA when available).</summary>
+    /// <exception cref="UsageException">The text names no device.</exception>
+    public static TorchSharp.torch.Device? Device(CommandLine line)
+    {
+        if (line.Optional("device") is not { } spec) return null;
+        try
+        {
+            return Core.TorchBackend.ParseDevice(spec);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"{line.Verb}: --device: {e.Message}");
+        }
+    }
+
     /// <summary>The positive integer option <paramref name="name"/>.</summary>
     public static int PositiveInt(CommandLine line, string name, int fallback)
     {

@@ -1,22 +1,25 @@
 using System.Globalization;
-using FineTune.Vision.Data;
+using FineTune.Vision.Deployment;
 using FineTune.Vision.Models;
 using FineTune.Vision.Training;
-using FineTune.Vision.Transforms;
 
 namespace FineTune.Vision.Cli;
 
 /// <summary>
-/// <c>predict --model NAME [--set key=value]... --weights FILE --images DIR|FILE [--images ...] [--top K] [--labels FILE] [--tta] [--batch N]</c>:
-/// the top-k classes and probabilities of each image (a folder gives its image files, sorted), with the eval
-/// preprocessing of the model's pretrained configuration; <c>--tta</c> averages with the mirror image's softmax.
+/// <c>predict --model-file M | --model NAME [--set key=value]... --weights FILE --images DIR|FILE [--images ...] [--csv OUT [--kaggle] [--skip-unreadable]] [--top K] [--tta] [--batch N]</c>:
+/// the top-k classes and probabilities of each image (a folder gives its image files and those of its subfolders, sorted),
+/// with the eval preprocessing of the model's pretrained configuration; <c>--tta</c> averages with the mirror image's softmax.
+/// Printed one line per image, or written to <c>--csv</c> (<see cref="PredictionsFile"/>: <c>path,label,probability,…</c>,
+/// or Kaggle's <c>id,label</c> with <c>--kaggle</c>).
 /// </summary>
 public static class PredictVerb
 {
     /// <summary>One-line usage.</summary>
-    public const string Usage = "predict --model NAME [--set key=value]... --weights FILE --images DIR|FILE [--images DIR|FILE]... [--top K] [--labels FILE] [--tta] [--batch N]";
+    public const string Usage =
+        "predict (--model-file FILE | --model NAME [--set key=value]... --weights FILE [--labels FILE]) --images DIR|FILE [--images DIR|FILE]... " +
+        "[--csv OUT [--kaggle] [--skip-unreadable]] [--top K] [--tta] [--batch N] [--device cpu|cuda[:N]]";
 
-    /// <summary>Runs the verb: one line per image, <c>path: class p, class p, ...</c>.</summary>
+    /// <summary>Runs the verb: one line per image, <c>path: class p, class p, ...</c>, or the predictions file.</summary>
     public static int Run(CommandLine line, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(line);
@@ -24,36 +27,66 @@ public static class PredictVerb
         IReadOnlyList<string> inputs = line.Values("images");
         if (inputs.Count == 0) throw new UsageException("predict: --images is required (a folder or an image file; repeat it for more).");
         int top = ModelSetup.PositiveInt(line, "top", 5), batch = ModelSetup.PositiveInt(line, "batch", 32);
-        string? labelsPath = line.Optional("labels");
-        bool tta = line.Flag("tta");
-        List<string> files = [.. inputs.SelectMany(ImageFiles)];
-        using VisionModel model = ModelSetup.LoadModel(line, output, weightsRequired: true);
-        line.RejectUnknown();
+        string? csv = line.Optional("csv");
+        bool kaggle = line.Flag("kaggle"), skip = line.Flag("skip-unreadable");
+        if (csv is null && (kaggle || skip))
+            throw new UsageException($"predict: --{(kaggle ? "kaggle" : "skip-unreadable")} applies to the predictions file; give --csv OUT.");
+        var options = new ImageClassifierOptions { BatchSize = batch, DecodeWorkers = Math.Min(batch, Environment.ProcessorCount), FlipTta = line.Flag("tta"), Device = ModelSetup.Device(line) };
+        foreach (string input in inputs)
+            if (!File.Exists(input) && !Directory.Exists(input)) throw new FileNotFoundException($"predict: '{input}' is neither an image file nor a folder.", input);
 
-        IReadOnlyList<string> names = ClassNames(labelsPath, model.NumClasses);
-        var dataset = new FileImageDataset(files, new int[files.Count], names);
-        using var loader = new DataLoader(dataset.With(Presets.Eval(model.PretrainedConfig)), new DataLoaderOptions { BatchSize = batch, Workers = Math.Min(batch, Environment.ProcessorCount) });
-        using var trainer = new Trainer(model);
-        Predictions predictions = trainer.Predict(loader, flipTta: tta);
-        for (int i = 0; i < predictions.Count; i++)
+        VisionModel? owned = null;
+        try
         {
-            float[] p = predictions.Probabilities[i];
-            var best = Enumerable.Range(0, p.Length).OrderByDescending(c => p[c]).ThenBy(c => c).Take(top);
-            output.WriteLine($"{files[predictions.SampleIndices[i]]}: " + string.Join(", ", best.Select(c => string.Create(CultureInfo.InvariantCulture, $"{names[c]} {p[c]:F4}"))));
+            using IImageClassifier classifier = Open(line, options, output, out owned);
+            line.RejectUnknown();
+            if (csv is not null)
+            {
+                var fileOptions = new PredictionsFileOptions { Format = kaggle ? PredictionsFormat.Kaggle : PredictionsFormat.TopK, TopK = top, SkipUnreadable = skip };
+                PredictionsFileResult result = inputs.Count == 1 && Directory.Exists(inputs[0])
+                    ? PredictionsFile.Write(classifier, inputs[0], csv, fileOptions)
+                    : PredictionsFile.Write(classifier, [.. inputs.SelectMany(ImageFiles)], csv, fileOptions);
+                foreach (var s in result.Skipped) output.WriteLine($"skipped unreadable image {s.Source}: {s.Reason}");
+                output.WriteLine($"wrote {result.Rows} predictions to {result.Path}" + (result.Skipped.Count > 0 ? $" ({result.Skipped.Count} unreadable image(s) skipped)" : ""));
+                return 0;
+            }
+            List<string> files = [.. inputs.SelectMany(ImageFiles)];
+            IReadOnlyList<IReadOnlyList<ClassScore>> predictions = classifier.PredictMany(files, top);
+            for (int i = 0; i < files.Count; i++)
+                output.WriteLine($"{files[i]}: " + string.Join(", ", predictions[i].Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Label} {s.Probability:F4}"))));
+            return 0;
         }
-        return 0;
+        finally
+        {
+            owned?.Dispose();
+        }
     }
 
-    /// <summary>A file as it is; a folder's image files (by extension), sorted ordinally.</summary>
+    /// <summary>
+    /// The classifier of <c>--model-file</c>, or of <c>--model</c>/<c>--weights</c> (<paramref name="owned"/>: that model, which the
+    /// caller disposes after the classifier).
+    /// </summary>
+    private static IImageClassifier Open(CommandLine line, ImageClassifierOptions options, TextWriter output, out VisionModel? owned)
+    {
+        owned = null;
+        if (line.Optional("model-file") is { } modelFile)
+        {
+            if (line.Optional("model") is not null || line.Optional("weights") is not null || line.Optional("labels") is not null)
+                throw new UsageException("predict: --model-file holds the architecture, weights and class names; give it without --model, --weights or --labels.");
+            return ImageClassifier.Load(modelFile, options);
+        }
+        string? labelsPath = line.Optional("labels");
+        owned = ModelSetup.LoadModel(line, output, weightsRequired: true);
+        return new ImageClassifier(owned, ClassNames(labelsPath, owned.NumClasses), options);
+    }
+
+    /// <summary>A file as it is; a folder's image files and those of its subfolders (by extension), sorted ordinally.</summary>
     private static IEnumerable<string> ImageFiles(string path)
     {
         if (File.Exists(path)) return [path];
-        if (!Directory.Exists(path)) throw new FileNotFoundException($"predict: '{path}' is neither an image file nor a folder.");
-        string[] found = [.. Directory.EnumerateFiles(path)
-            .Where(f => ImageFolder.DefaultExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal)];
+        string[] found = [.. PredictionsFile.ImageFiles(path).Select(f => Path.Combine(path, f))];
         return found.Length > 0 ? found
-            : throw new FileNotFoundException($"predict: the folder '{path}' holds no image ({string.Join(", ", ImageFolder.DefaultExtensions)}).");
+            : throw new FileNotFoundException($"predict: the folder '{path}' holds no image ({string.Join(", ", Data.ImageFolder.DefaultExtensions)}).");
     }
 
     /// <summary>One name per line of <paramref name="path"/> (as many as the model has outputs), or <c>class k</c>.</summary>

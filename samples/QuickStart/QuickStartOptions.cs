@@ -23,8 +23,11 @@ public sealed class QuickStartOptions
     /// <summary>A few batches of each run, for CI: checks the whole path in seconds (accuracies mean nothing). <value>Default: false.</value></summary>
     public bool Smoke { get; init; }
 
+    /// <summary>The device to train on, as <c>--device</c> names it (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>, <c>auto</c>; null: the library's default, CUDA when available).</summary>
+    public string? Device { get; init; }
+
     /// <summary>The usage line.</summary>
-    public const string Usage = "usage: dotnet run --project samples/QuickStart -- [--epochs N] [--out DIR] [--checkpoint FILE] [--data DIR] [--no-baselines] [--smoke]";
+    public const string Usage = "usage: dotnet run --project samples/QuickStart -- [--epochs N] [--out DIR] [--checkpoint FILE] [--data DIR] [--no-baselines] [--device cpu|cuda[:N]] [--smoke]";
 
     /// <summary>Parses the command line.</summary>
     /// <exception cref="ArgumentException">An unknown option or a bad value; the message says which.</exception>
@@ -34,7 +37,7 @@ public sealed class QuickStartOptions
         var defaults = new QuickStartOptions();
         int epochs = defaults.Epochs;
         string output = defaults.OutputDirectory;
-        string? checkpoint = null, data = null;
+        string? checkpoint = null, data = null, device = null;
         bool baselines = true, smoke = false;
         for (int i = 0; i < args.Count; i++)
         {
@@ -48,6 +51,7 @@ public sealed class QuickStartOptions
                 case "--out": output = Value(args, ref i); break;
                 case "--checkpoint": checkpoint = Value(args, ref i); break;
                 case "--data": data = Value(args, ref i); break;
+                case "--device": device = Value(args, ref i); break;
                 case "--no-baselines": baselines = false; break;
                 case "--smoke": smoke = true; break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
@@ -55,7 +59,7 @@ public sealed class QuickStartOptions
         }
         return new QuickStartOptions
         {
-            Epochs = epochs, OutputDirectory = output, Checkpoint = checkpoint, DataDirectory = data, Baselines = baselines, Smoke = smoke,
+            Epochs = epochs, OutputDirectory = output, Checkpoint = checkpoint, DataDirectory = data, Baselines = baselines, Smoke = smoke, Device = device,
         };
     }
 

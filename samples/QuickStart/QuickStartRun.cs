@@ -1,3 +1,4 @@
+using FineTune.Vision.Core;
 using System.Diagnostics;
 using FineTune.Vision.Adaptation;
 using FineTune.Vision.Data;
@@ -110,6 +111,7 @@ public static class QuickStartRun
         string output = options.OutputDirectory;
         return new TrainerOptions
         {
+            Device = options.Device is null ? null : TorchBackend.ParseDevice(options.Device),
             Epochs = options.Smoke ? 1 : options.Epochs,
             MaxSteps = options.Smoke ? 2 : null,
             BatchSize = 64,
@@ -143,9 +145,12 @@ public static class QuickStartRun
         Row(log, "pretrained, full fine-tune", r.FineTuned, $"top-5 {r.FineTuned.Top5:P1} (of {classes.Count} classes)");
         if (r.RandomInit is { } s) Row(log, "random init, same recipe and budget", s, "");
         log.WriteLine($"  fine-tuned per class: {string.Join(", ", classes.Select((c, i) => $"{c} {r.FineTuned.PerClassAccuracy[i]:P0}"))}");
+        log.WriteLine("  top-1 with its 95 % Clopper-Pearson interval; exact McNemar tests on the same images:");
+        if (r.RandomInit is { } random) log.WriteLine($"  fine-tune vs random init: {r.FineTuned.CompareWith(random)}");
+        if (r.HeadOnly is { } head) log.WriteLine($"  fine-tune vs head only:   {r.FineTuned.CompareWith(head)}");
         log.WriteLine($"outputs in {Path.GetFullPath(options.OutputDirectory)}: tensorboard/ (tensorboard --logdir), *.csv, *-curves.png; {r.Elapsed.TotalSeconds:F0} s in all");
     }
 
     private static void Row(TextWriter log, string label, EvaluationResult result, string note) =>
-        log.WriteLine($"  {label,-40} top-1 {result.Top1,7:P1}   {note}".TrimEnd());
+        log.WriteLine($"  {label,-40} top-1 {result.Top1Estimate,-22} {note}".TrimEnd());
 }

@@ -61,6 +61,7 @@ public sealed class BeitLoraRecipe : IRecipe
         var checkpoints = new ModelCheckpoint(Path.Combine(common.OutDir, "checkpoints"), monitor: Metric.ValTop1, saveLast: false);
         var options = new TrainerOptions
         {
+            Device = common.Device,
             Epochs = common.Epochs,
             BatchSize = batchSize,
             GradientAccumulation = accumulation,

@@ -5,7 +5,7 @@ namespace FineTune.Vision.Recipes;
 /// <summary>
 /// The options every recipe takes: <c>--data DIR</c> (Tiny ImageNet as downloaded), <c>--weights FILE</c> (a timm or
 /// Hugging Face file as downloaded), <c>--out DIR</c>, <c>--epochs N</c>, <c>--seed N</c>, <c>--workers N</c>,
-/// <c>--threads N</c>, <c>--grad-checkpointing</c> and <c>--smoke</c> (generated tiny data, a tiny model of the same architecture, seconds).
+/// <c>--threads N</c>, <c>--device cpu|cuda[:N]|auto</c>, <c>--grad-checkpointing</c> and <c>--smoke</c> (generated tiny data, a tiny model of the same architecture, seconds).
 /// </summary>
 public sealed class CommonOptions
 {
@@ -36,6 +36,9 @@ public sealed class CommonOptions
     /// <summary>Whether the model runs with activation checkpointing (<c>--grad-checkpointing</c>: less memory, about a quarter more time).</summary>
     public bool GradCheckpointing { get; init; }
 
+    /// <summary>The device to train on (<c>--device</c>; null: CUDA when available, else the CPU).</summary>
+    public torch.Device? Device { get; init; }
+
     /// <summary>libtorch intra-op threads (null: libtorch's default; smoke runs use 1, which is fastest for tiny models).</summary>
     public int? Threads { get; init; }
 
@@ -60,10 +63,23 @@ public sealed class CommonOptions
             Workers = args.Optional("workers") is null ? null : args.Int("workers", 1),
             GradCheckpointing = args.Flag("grad-checkpointing"),
             Threads = args.Optional("threads") is null ? (smoke ? 1 : null) : args.Int("threads", 1),
+            Device = args.Optional("device") is { } device ? ReadDevice(args.Recipe, device) : null,
         };
         options.Check(args.Recipe, weightsHint);
         if (options.Threads is int threads) torch.set_num_threads(threads);
         return options;
+    }
+
+    private static torch.Device ReadDevice(string recipe, string spec)
+    {
+        try
+        {
+            return Core.TorchBackend.ParseDevice(spec);
+        }
+        catch (ArgumentException e)
+        {
+            throw new RecipeUsageException($"{recipe}: --device: {e.Message}");
+        }
     }
 
     private void Check(string recipe, string weightsHint)

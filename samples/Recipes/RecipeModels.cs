@@ -23,7 +23,7 @@ public static class RecipeModels
         string size = SmokeImageSize.ToString(CultureInfo.InvariantCulture);
         return ModelRegistry.GetConfig(architecture).Family switch
         {
-            "swin" => new Dictionary<string, string>
+            "swin" or "swinv2" => new Dictionary<string, string>
             {
                 ["img_size"] = size, ["patch_size"] = "4", ["embed_dim"] = "16", ["depths"] = "2,2", ["num_heads"] = "2,4", ["window_size"] = "3",
             },

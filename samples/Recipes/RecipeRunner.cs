@@ -70,7 +70,7 @@ public static class RecipeRunner
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteLine($"{recipe.Name}: {recipe.Summary}");
-        writer.WriteLine($"usage: --data DIR --weights FILE [--out DIR] [--epochs N] [--seed N] [--workers N] [--threads N] [--grad-checkpointing] [options]");
+        writer.WriteLine($"usage: --data DIR --weights FILE [--out DIR] [--epochs N] [--seed N] [--workers N] [--threads N] [--device cpu|cuda[:N]|auto] [--grad-checkpointing] [options]");
         writer.WriteLine($"       --smoke [--out DIR]   (tiny generated Tiny-ImageNet-layout data, tiny model, seconds)");
         foreach (string line in recipe.Options) writer.WriteLine("  " + line);
     }

@@ -8,4 +8,5 @@ namespace FineTune.Vision.Recipes;
 /// <param name="Top5">Validation top-5 (fraction).</param>
 /// <param name="EmaTop1">The EMA weights' top-1, when EMA was on.</param>
 /// <param name="EmaTop5">The EMA weights' top-5, when EMA was on.</param>
-public sealed record ResultsRow(string Model, string Settings, int Epochs, double Top1, double Top5, double? EmaTop1, double? EmaTop5);
+/// <param name="Samples">Validation images (0: not recorded); with it the table prints top-1's 95 % Clopper–Pearson interval.</param>
+public sealed record ResultsRow(string Model, string Settings, int Epochs, double Top1, double Top5, double? EmaTop1, double? EmaTop5, long Samples = 0);

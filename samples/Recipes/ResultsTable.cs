@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using FineTune.Vision.Metrics;
 
 namespace FineTune.Vision.Recipes;
 
@@ -9,7 +10,8 @@ namespace FineTune.Vision.Recipes;
 /// </summary>
 public sealed class ResultsTable
 {
-    private const string Header = "model,settings,epochs,top1,top5,ema_top1,ema_top5";
+    private const string Header = "model,settings,epochs,top1,top5,ema_top1,ema_top5,samples";
+    private const string HeaderWithoutSamples = "model,settings,epochs,top1,top5,ema_top1,ema_top5";
     private readonly List<ResultsRow> _rows = [];
 
     /// <summary>The rows, in insertion order.</summary>
@@ -23,14 +25,15 @@ public sealed class ResultsTable
         var table = new ResultsTable();
         if (!File.Exists(csvPath)) return table;
         string[] lines = File.ReadAllLines(csvPath);
-        if (lines.Length == 0 || lines[0] != Header)
+        if (lines.Length == 0 || (lines[0] != Header && lines[0] != HeaderWithoutSamples))
             throw new InvalidDataException($"'{csvPath}' is not a zoo results table (expected the header '{Header}'); delete it or use another --out.");
+        int fields = lines[0].Split(',').Length;
         foreach (string line in lines.Skip(1).Where(l => l.Length > 0))
         {
             string[] f = line.Split(',');
-            if (f.Length != 7) throw new InvalidDataException($"'{csvPath}': malformed row '{line}' (expected 7 fields).");
+            if (f.Length != fields) throw new InvalidDataException($"'{csvPath}': malformed row '{line}' (expected {fields} fields).");
             table._rows.Add(new ResultsRow(f[0], f[1].Replace(';', ','), int.Parse(f[2], CultureInfo.InvariantCulture),
-                Parse(f[3])!.Value, Parse(f[4])!.Value, Parse(f[5]), Parse(f[6])));
+                Parse(f[3])!.Value, Parse(f[4])!.Value, Parse(f[5]), Parse(f[6]), fields > 7 ? long.Parse(f[7], CultureInfo.InvariantCulture) : 0));
         }
         return table;
     }
@@ -50,21 +53,24 @@ public sealed class ResultsTable
         Directory.CreateDirectory(folder);
         var csv = new StringBuilder(Header).Append('\n');
         foreach (var r in _rows)
-            csv.Append(CultureInfo.InvariantCulture, $"{r.Model},{r.Settings.Replace(',', ';')},{r.Epochs},{r.Top1:R},{r.Top5:R},{Format(r.EmaTop1)},{Format(r.EmaTop5)}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{r.Model},{r.Settings.Replace(',', ';')},{r.Epochs},{r.Top1:R},{r.Top5:R},{Format(r.EmaTop1)},{Format(r.EmaTop5)},{r.Samples}\n");
         string csvPath = Path.Combine(folder, "results.csv"), mdPath = Path.Combine(folder, "results.md");
         File.WriteAllText(csvPath, csv.ToString());
         File.WriteAllText(mdPath, ToMarkdown());
         return (csvPath, mdPath);
     }
 
-    /// <summary>The table in markdown (percentages with two decimals).</summary>
+    /// <summary>The table in markdown (percentages with two decimals; top-1 with its 95 % Clopper–Pearson interval when the row knows its sample count).</summary>
     public string ToMarkdown()
     {
-        var text = new StringBuilder("| model | settings | epochs | top-1 | top-5 | EMA top-1 | EMA top-5 |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        var text = new StringBuilder("| model | settings | epochs | top-1 [95 % CI] | top-5 | EMA top-1 | EMA top-5 |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
         foreach (var r in _rows)
-            text.Append(CultureInfo.InvariantCulture, $"| {r.Model} | {r.Settings} | {r.Epochs} | {r.Top1 * 100:0.00} | {r.Top5 * 100:0.00} | {Percent(r.EmaTop1)} | {Percent(r.EmaTop5)} |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| {r.Model} | {r.Settings} | {r.Epochs} | {r.Top1 * 100:0.00}{Interval(r)} | {r.Top5 * 100:0.00} | {Percent(r.EmaTop1)} | {Percent(r.EmaTop5)} |\n");
         return text.ToString();
     }
+
+    private static string Interval(ResultsRow r) =>
+        r.Samples > 0 && double.IsFinite(r.Top1) ? " " + AccuracyEstimate.FromAccuracy(r.Top1, r.Samples).Interval : "";
 
     private static double? Parse(string text) => text.Length == 0 ? null : double.Parse(text, CultureInfo.InvariantCulture);
 

@@ -59,6 +59,7 @@ public sealed class TinyImageNetVitRecipe : IRecipe
         var checkpoints = new ModelCheckpoint(Path.Combine(common.OutDir, "checkpoints"), monitor: Metric.ValTop1);
         var options = new TrainerOptions
         {
+            Device = common.Device,
             Epochs = common.Epochs,
             BatchSize = batchSize,
             Workers = common.Workers,

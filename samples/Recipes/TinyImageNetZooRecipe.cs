@@ -57,17 +57,24 @@ public sealed class TinyImageNetZooRecipe : IRecipe
         var data = RecipeData.Open(common, log);
         string table = Path.Combine(common.OutDir, "results.csv");
         var results = ResultsTable.Load(table);
+        List<(string Model, EvaluationResult Validation)> thisRun = [];
         foreach (string architecture in models)
-            results.Upsert(Train(architecture, data, settings, lr, batchSize, precision, common, log, cancellationToken));
+        {
+            var (row, validation) = Train(architecture, data, settings, lr, batchSize, precision, common, log, cancellationToken);
+            results.Upsert(row);
+            if (validation is not null) thisRun.Add((architecture, validation));
+        }
         var (csv, markdown) = results.Save(common.OutDir);
         log.WriteLine();
         log.Write(results.ToMarkdown());
         var last = results.Rows[^1];
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["val_top1"] = last.Top1, ["val_top5"] = last.Top5 };
-        return RecipeReport.Write(Name, common, log, metrics, [csv, markdown]);
+        // Every pair of this run's models on the same validation images: the exact McNemar test.
+        string[] comparisons = [.. thisRun.SelectMany((a, i) => thisRun.Skip(i + 1).Select(b => $"{a.Model} vs {b.Model}: {a.Validation.CompareWith(b.Validation)} (exact McNemar)"))];
+        return RecipeReport.Write(Name, common, log, metrics, [csv, markdown], lines: comparisons);
     }
 
-    private static ResultsRow Train(string architecture, TinyImageNet data, ZooSettings settings, double lr, int batchSize,
+    private static (ResultsRow Row, EvaluationResult? Validation) Train(string architecture, TinyImageNet data, ZooSettings settings, double lr, int batchSize,
         TrainingPrecision precision, CommonOptions common, TextWriter log, CancellationToken cancellationToken)
     {
         int classes = data.Wnids.Count;
@@ -78,6 +85,7 @@ public sealed class TinyImageNetZooRecipe : IRecipe
         var normalization = model.PretrainedConfig.Normalization;
         var options = new TrainerOptions
         {
+            Device = common.Device,
             Epochs = common.Epochs,
             BatchSize = batchSize,
             Workers = common.Workers,
@@ -101,8 +109,8 @@ public sealed class TinyImageNetZooRecipe : IRecipe
         using var trainer = new Trainer(model, options);
         var context = trainer.Fit(data.Train.With(TrainEncoder(settings, size, normalization)), data.Validation.With(RecipeData.EvalEncoder(size, normalization)), cancellationToken);
         var m = context.History[^1];
-        return new ResultsRow(architecture, settings.Describe(), context.History.Count, m.ValTop1 ?? double.NaN, m.ValTop5 ?? double.NaN,
-            m.Get(Metric.EmaValTop1), m.Get(Metric.EmaValTop5));
+        return (new ResultsRow(architecture, settings.Describe(), context.History.Count, m.ValTop1 ?? double.NaN, m.ValTop5 ?? double.NaN,
+            m.Get(Metric.EmaValTop1), m.Get(Metric.EmaValTop5), m.Validation?.Samples ?? 0), m.Validation);
     }
 
     /// <summary>timm/DeiT training transform: RandomResizedCrop bicubic + flip, the policy, normalise, random erasing (per-pixel, p 0.25).</summary>

@@ -79,6 +79,7 @@ public sealed class TransferTricksRecipe : IRecipe
         log.WriteLine($"stage 1: head only, {headEpochs} epoch(s), {schedule}, lr {lr:G3}; {freezer.Report()}");
         using (var trainer = new Trainer(model, new TrainerOptions
         {
+            Device = common.Device,
             Epochs = headEpochs, Seed = common.Seed, Optimizer = Optimizers.AdamW(lr, wd), Schedule = (_, total) => makeSchedule(total),
             Callbacks = { new CsvLogger(Path.Combine(common.OutDir, "head-log.csv")), new ProgressDisplay(log) },
         }))
@@ -96,6 +97,7 @@ public sealed class TransferTricksRecipe : IRecipe
         IReadOnlyList<EpochResult> history;
         using (var trainer = new Trainer(model, new TrainerOptions
         {
+            Device = common.Device,
             Epochs = common.Epochs, Seed = common.Seed, Optimizer = Optimizers.AdamW(lr, wd), Schedule = (_, total) => makeSchedule(total),
             ParameterGroups = _ => groups, GradCheckpointing = common.GradCheckpointing,
             Callbacks = { new CsvLogger(Path.Combine(common.OutDir, "log.csv")), new ProgressDisplay(log) },
@@ -129,7 +131,7 @@ public sealed class TransferTricksRecipe : IRecipe
 
     private static double FindRate(IVisionModel model, DataLoader train, double wd, CommonOptions common, TextWriter log)
     {
-        using var finder = new Trainer(model, new TrainerOptions { Optimizer = Optimizers.AdamW(1e-3, wd), Seed = common.Seed });
+        using var finder = new Trainer(model, new TrainerOptions { Optimizer = Optimizers.AdamW(1e-3, wd), Seed = common.Seed, Device = common.Device });
         var found = finder.FindLearningRate(train, new LrFinderOptions { NumSteps = common.Smoke ? 12 : 100 });
         string png = Path.Combine(common.OutDir, "lr-find.png");
         Directory.CreateDirectory(common.OutDir);

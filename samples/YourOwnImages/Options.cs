@@ -7,7 +7,7 @@ internal sealed record Options
 {
     public const string Usage = """
         usage: dotnet run --project samples/YourOwnImages -- --data DIR [--model NAME] [--pretrained FILE]
-                          [--epochs N] [--batch-size N] [--out DIR] [--predict IMAGE]
+                          [--epochs N] [--batch-size N] [--out DIR] [--predict IMAGE] [--device cpu|cuda[:N]]
 
           --data DIR         an ImageFolder tree: DIR/<class>/<image> (any size; .jpg .png .bmp .gif .webp); 20 % of
                              each class is held out for validation
@@ -20,6 +20,7 @@ internal sealed record Options
           --batch-size N     default 16
           --out DIR          where model.safetensors goes (default your-own-images-out)
           --predict IMAGE    the image to classify with the reloaded model (default: the folder's first image)
+          --device D         cpu, cuda, cuda:N or auto (default: CUDA when a GPU and a CUDA backend are present)
 
         Make a folder to try it on from the shipped Fashion-MNIST images:
           dotnet run samples/data/fashion-mnist/export_folder.cs -- my-images
@@ -32,6 +33,7 @@ internal sealed record Options
     public int BatchSize { get; init; } = 16;
     public string Out { get; init; } = "your-own-images-out";
     public string? Predict { get; init; }
+    public TorchSharp.torch.Device? Device { get; init; }
 
     /// <summary>The image to classify: <see cref="Predict"/>, or the folder's first image.</summary>
     public string PredictImage => Predict ?? ImageFolder.Open(Data).Paths[0];
@@ -84,7 +86,7 @@ internal sealed record Options
     /// <exception cref="ArgumentException">An unknown option or a bad value; the message says which.</exception>
     public static Options Parse(IReadOnlyList<string> args)
     {
-        string? data = null, model = null, pretrained = null, predict = null, output = null;
+        string? data = null, model = null, pretrained = null, predict = null, output = null, device = null;
         int? epochs = null, batch = null;
         for (int i = 0; i < args.Count; i++)
         {
@@ -97,6 +99,7 @@ internal sealed record Options
                 case "--batch-size": batch = Positive(args, ref i); break;
                 case "--out": output = Value(args, ref i); break;
                 case "--predict": predict = Value(args, ref i); break;
+                case "--device": device = Value(args, ref i); break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }
@@ -106,6 +109,7 @@ internal sealed record Options
         return defaults with
         {
             Model = model, Pretrained = pretrained ?? (model is null ? ShippedCheckpoint() : null), Predict = predict,
+            Device = device is null ? null : FineTune.Vision.Core.TorchBackend.ParseDevice(device),
             Epochs = epochs ?? defaults.Epochs, BatchSize = batch ?? defaults.BatchSize, Out = output ?? defaults.Out,
         };
     }

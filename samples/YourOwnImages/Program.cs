@@ -17,7 +17,7 @@ return EntryPoint.RunProgram(() =>
         : VisionModels.Create(o.Model, numClasses: train.ClassNames.Count, pretrained: o.Pretrained, seed: 0);
     using (var trainer = new Trainer(model, new TrainerOptions
     {
-        Epochs = o.Epochs, BatchSize = o.BatchSize, Seed = 0, SkipUnreadable = true,
+        Epochs = o.Epochs, BatchSize = o.BatchSize, Seed = 0, SkipUnreadable = true, Device = o.Device,
         Optimizer = Optimizers.AdamW(1e-3, weightDecay: 0.05), Schedule = LrSchedules.Cosine(warmupFraction: 0.1),
         Callbacks = { new EarlyStopping(Metric.ValTop1, patience: 5), new ProgressDisplay() },
     }))
@@ -29,7 +29,7 @@ return EntryPoint.RunProgram(() =>
     string path = o.ModelFile;
     model.Save(path);                                   // weights, architecture, class names and preprocessing in one file
     using var reloaded = VisionModels.Load(path);
-    using var evaluator = new Trainer(reloaded, new TrainerOptions { SkipUnreadable = true });
+    using var evaluator = new Trainer(reloaded, new TrainerOptions { SkipUnreadable = true, Device = o.Device });
     Console.WriteLine($"reloaded {path}: val top-1 {evaluator.Evaluate(val.With(Presets.Eval(reloaded.PretrainedConfig))).Top1:P1}");
     ClassScore top = evaluator.Predict([o.PredictImage]).Top(0, 1)[0];
     Console.WriteLine($"prediction: {top.Label} {top.Probability:F3}");

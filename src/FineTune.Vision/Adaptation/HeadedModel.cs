@@ -51,7 +51,7 @@ public sealed class HeadedModel : VisionModel
     public override int NumFeatures => Backbone.NumFeatures;
 
     /// <summary>Class/distillation tokens before the patch tokens in the backbone's features (skipped by concat pooling).</summary>
-    public int PrefixTokens => Backbone switch { VisionTransformer v => v.NumPrefixTokens, SwinTransformer => 0, _ => 1 };
+    public int PrefixTokens => Backbone switch { VisionTransformer v => v.NumPrefixTokens, SwinTransformer or SwinTransformerV2 => 0, _ => 1 };
 
     /// <inheritdoc />
     public override Tensor ForwardFeatures(Tensor x) => Backbone.ForwardFeatures(x);

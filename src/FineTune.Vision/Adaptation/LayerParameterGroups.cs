@@ -13,7 +13,7 @@ namespace FineTune.Vision.Adaptation;
 public static class LayerParameterGroups
 {
     /// <summary>
-    /// timm's layer decay (<c>param_groups_layer_decay</c>), equal to real timm's assignment for the five families: the
+    /// timm's layer decay (<c>param_groups_layer_decay</c>), equal to real timm's assignment for the five families and Swin V2: the
     /// layers are numbered as timm's <c>group_matcher(coarse=False)</c> does — the layer groups in order, except that the
     /// final norm (the group named <c>norm</c>) shares the last block's layer, as timm's <c>(r'^norm', (99999,))</c> puts
     /// it — and layer <c>i</c> of <c>n</c> gets <c>decay^(n − 1 − i)</c>, so the head trains at the base rate and the stem

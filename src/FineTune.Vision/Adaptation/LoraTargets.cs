@@ -1,6 +1,6 @@
 namespace FineTune.Vision.Adaptation;
 
-/// <summary>Common LoRA target sets, valid for all five families (ViT/DeiT, BEiT, Swin, CaiT).</summary>
+/// <summary>Common LoRA target sets, valid for every family (ViT/DeiT, BEiT, Swin, Swin V2, CaiT).</summary>
 public static class LoraTargets
 {
     /// <summary>

@@ -25,6 +25,31 @@ public static class TorchBackend
     /// <summary>The best device available: CUDA when present, else CPU.</summary>
     public static torch.Device DefaultDevice => CudaAvailable ? torch.CUDA : torch.CPU;
 
+    /// <summary>
+    /// The device a command-line option names: <c>cpu</c>, <c>cuda</c> (the first GPU), <c>cuda:N</c>, or <c>auto</c>
+    /// (<see cref="DefaultDevice"/>). Case-insensitive.
+    /// </summary>
+    /// <exception cref="ArgumentException">The text names no device of these forms.</exception>
+    /// <exception cref="InvalidOperationException">A CUDA device is named but the backend has none (the CPU package), or the index is beyond the GPUs present.</exception>
+    public static torch.Device ParseDevice(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        string text = spec.Trim().ToLowerInvariant();
+        if (text == "auto") return DefaultDevice;
+        if (text == "cpu") return torch.CPU;
+        int index = 0;
+        bool cuda = text == "cuda" || (text.StartsWith("cuda:", StringComparison.Ordinal)
+            && int.TryParse(text.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index));
+        if (!cuda) throw new ArgumentException($"'{spec}' is not a device; use cpu, cuda, cuda:N or auto.", nameof(spec));
+        EnsureAvailable();
+        if (!CudaAvailable)
+            throw new InvalidOperationException($"Device '{spec}' was asked for, but the native backend has no CUDA (a CPU package such as {CpuPackage}, or no GPU visible); " +
+                "reference TorchSharp-cuda-linux or TorchSharp-cuda-windows on a GPU machine (docs/platform.md), or use the CPU.");
+        int count = torch.cuda.device_count();
+        if (index >= count) throw new InvalidOperationException($"Device '{spec}' was asked for, but only {count} CUDA device(s) are visible (cuda:0 to cuda:{count - 1}).");
+        return torch.device(DeviceType.CUDA, index);
+    }
+
     /// <summary>A one-line description: TorchSharp version, device, and CPU thread count.</summary>
     public static string Describe() =>
         $"TorchSharp {TorchSharpVersion}, device {DefaultDevice.type}, {torch.get_num_threads()} CPU threads";

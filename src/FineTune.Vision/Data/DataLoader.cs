@@ -30,7 +30,7 @@ public sealed class DataLoader : IDisposable
         Options = options ?? new DataLoaderOptions();
         Options.Validate();
         Source = source;
-        int count = source.Dataset.Count, size = Options.BatchSize;
+        int count = Options.Sampler?.EpochLength(source.Dataset.Count) ?? source.Dataset.Count, size = Options.BatchSize;
         BatchesPerEpoch = Options.DropLast ? count / size : (count + size - 1) / size;
     }
 

@@ -11,6 +11,13 @@ public sealed class DataLoaderOptions
     /// <value>Default: false (index order, for evaluation).</value>
     public bool Shuffle { get; init; }
 
+    /// <summary>
+    /// Chooses each epoch's indices and their order instead of <see cref="Shuffle"/> (which must then be false):
+    /// <see cref="RepeatAugSampler"/>, <see cref="WeightedRandomSampler"/> or your own.
+    /// </summary>
+    /// <value>Default: null (every item once, shuffled or in index order).</value>
+    public ISampler? Sampler { get; init; }
+
     /// <summary>Seeds the shuffle and every sample's random generator (from seed, epoch and dataset index).</summary>
     /// <value>Default: 0.</value>
     public long Seed { get; init; }
@@ -45,6 +52,7 @@ public sealed class DataLoaderOptions
         List<string> errors = [];
         if (BatchSize <= 0) errors.Add($"{nameof(BatchSize)} must be > 0 (was {BatchSize}).");
         if (Workers <= 0) errors.Add($"{nameof(Workers)} must be > 0 (was {Workers}).");
+        if (Sampler is not null && Shuffle) errors.Add($"{nameof(Sampler)} and {nameof(Shuffle)} exclude each other: the sampler decides the order (set {nameof(Shuffle)} = false).");
         if (PrefetchBatches <= 0) errors.Add($"{nameof(PrefetchBatches)} must be > 0 (was {PrefetchBatches}).");
         if (errors.Count > 0) throw new ArgumentException($"Invalid {nameof(DataLoaderOptions)}:\n  " + string.Join("\n  ", errors));
     }

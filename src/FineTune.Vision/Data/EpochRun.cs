@@ -17,6 +17,7 @@ internal sealed class EpochRun : IEnumerator<Batch>
     private readonly int _epoch;
     private readonly CancellationToken _token;
     private readonly int[] _order;
+    private readonly int[]? _visit; // per position: earlier visits of its index this epoch (samplers that repeat indices)
     private readonly int _batchCount;
     private readonly int _firstBatch;
     private readonly long _positions;
@@ -38,8 +39,16 @@ internal sealed class EpochRun : IEnumerator<Batch>
         // Starting at a later batch skips its predecessors' positions; the order and per-sample seeds are unchanged.
         (_firstBatch, _next) = (firstBatch, firstBatch);
         (_loader, _source, _options, _slots, _epoch, _token) = (loader, loader.Source, loader.Options, slots, epoch, token);
-        int count = _source.Dataset.Count, size = _options.BatchSize;
-        _order = _options.Shuffle ? DatasetExtensions.Permutation(count, SeedMixer.Create(_options.Seed, epoch)) : [.. Enumerable.Range(0, count)];
+        int size = _options.BatchSize;
+        _order = _options.Sampler is { } sampler ? sampler.EpochIndices(_source.Dataset.Count, epoch, _options.Seed)
+            : _options.Shuffle ? DatasetExtensions.Permutation(_source.Dataset.Count, SeedMixer.Create(_options.Seed, epoch))
+            : [.. Enumerable.Range(0, _source.Dataset.Count)];
+        int count = _order.Length;
+        if (_options.Sampler is { } used && count != used.EpochLength(_source.Dataset.Count))
+            throw new InvalidOperationException($"{used.GetType().Name}.EpochIndices gave {count} indices for epoch {epoch}, but its EpochLength is {used.EpochLength(_source.Dataset.Count)}.");
+        if (Array.FindIndex(_order, i => (uint)i >= (uint)_source.Dataset.Count) is int bad and >= 0)
+            throw new InvalidOperationException($"The sampler gave index {_order[bad]} for a dataset of {_source.Dataset.Count} items.");
+        if (_options.Sampler is not null) _visit = VisitNumbers(_order, _source.Dataset.Count);
         _batchCount = loader.BatchesPerEpoch;
         _positions = Math.Min(count, (long)_batchCount * size);
         _threads = new Thread[_options.Workers];
@@ -135,7 +144,7 @@ internal sealed class EpochRun : IEnumerator<Batch>
                     while (slot.Batch != batch && !_stopping) Monitor.Wait(_gate);
                     if (_stopping) return;
                 }
-                Fill(slot, row, _order[position]);
+                Fill(slot, row, _order[position], _visit?[position] ?? 0);
                 lock (_gate)
                 {
                     if (--slot.Pending == 0) Monitor.PulseAll(_gate);
@@ -157,7 +166,16 @@ internal sealed class EpochRun : IEnumerator<Batch>
         }
     }
 
-    private void Fill(BatchSlot slot, int row, int index)
+    /// <summary>For each position, how many times its index came earlier in <paramref name="order"/>.</summary>
+    private static int[] VisitNumbers(int[] order, int datasetCount)
+    {
+        var seen = new int[datasetCount];
+        var visit = new int[order.Length];
+        for (int i = 0; i < order.Length; i++) visit[i] = seen[order[i]]++;
+        return visit;
+    }
+
+    private void Fill(BatchSlot slot, int row, int index, int visit)
     {
         IImageDataset dataset = _source.Dataset;
         slot.Indices[row] = index;
@@ -180,7 +198,8 @@ internal sealed class EpochRun : IEnumerator<Batch>
         }
         try
         {
-            Random rng = SeedMixer.Create(_options.Seed, _epoch, index);
+            // A repeated index (visit > 0) gets its own stream, so its copies are augmented differently.
+            Random rng = visit == 0 ? SeedMixer.Create(_options.Seed, _epoch, index) : SeedMixer.Create(_options.Seed, _epoch, index, visit);
             if (slot.Floats is not null) _source.Write(index, image, slot.FloatRow(row), rng);
             else _source.Write(index, image, slot.ByteRow(row), rng);
         }

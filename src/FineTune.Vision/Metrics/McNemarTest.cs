@@ -60,9 +60,9 @@ public sealed record McNemarTest(long OnlyFirstCorrect, long OnlySecondCorrect, 
         }
     }
 
-    /// <summary><c>p = 0.0123 (b = 20, c = 7)</c>.</summary>
+    /// <summary><c>p = 0.0123 (first only right on 20, second only on 7)</c>, or <c>p &lt; 1e-6 (…)</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"p = {FormatP(PValue)} (first only right on {OnlyFirstCorrect}, second only on {OnlySecondCorrect})");
+        $"p {(PValue < 1e-6 ? "" : "= ")}{FormatP(PValue)} (first only right on {OnlyFirstCorrect}, second only on {OnlySecondCorrect})");
 
     /// <summary>A p-value as people print it: four significant digits, or <c>&lt; 1e-6</c>.</summary>
     public static string FormatP(double p) => p < 1e-6 ? "< 1e-6" : p.ToString(p < 0.001 ? "0.###e+0" : "0.####", CultureInfo.InvariantCulture);

@@ -36,8 +36,13 @@ public sealed class DropPath : nn.Module<Tensor, Tensor>
         var shape = new long[x.dim()];
         Array.Fill(shape, 1L);
         shape[0] = x.shape[0];
-        var mask = empty(shape, x.dtype, x.device).bernoulli_(keep);
+        // The per-sample mask ([B, 1, …], a few bytes) comes from the CPU generator on every device: activation
+        // checkpointing can then replay it on CUDA, whose generator state TorchSharp does not expose. On the CPU this is
+        // the same draw as before.
+        using var scope = NewDisposeScope();
+        Tensor mask = empty(shape, x.dtype, CPU).bernoulli_(keep);
         if (ScaleByKeep) mask.div_(keep);
-        return x * mask;
+        if (x.device_type != DeviceType.CPU) mask = mask.to(x.device);
+        return (x * mask).MoveToOuterDisposeScope();
     }
 }

@@ -10,10 +10,11 @@ namespace FineTune.Vision.Models;
 /// activations falls from every intermediate of every block to one input per block, for one more forward per step.
 /// </summary>
 /// <remarks>
-/// Random draws inside a block (dropout, drop path) are replayed exactly: on the CPU the generator state at the forward
-/// is restored for the recomputation and the current state put back afterwards. TorchSharp 0.107 does not expose the
-/// CUDA generator's state, so a block with active dropout or drop path on a CUDA device is refused rather than given
-/// different masks in its recomputation.
+/// Random draws inside a block (dropout, drop path) are replayed exactly: the CPU generator's state at the forward is
+/// restored for the recomputation and the current state put back afterwards. Drop path draws its per-sample masks from
+/// the CPU generator on every device (<see cref="DropPath"/>), so it is replayed on CUDA too. Dropout draws its masks on
+/// the tensor's device, and TorchSharp 0.107 does not expose the CUDA generator's state, so a block with active dropout
+/// on a CUDA device is refused rather than given different masks in its recomputation.
 /// </remarks>
 internal static class GradCheckpoint
 {
@@ -24,9 +25,10 @@ internal static class GradCheckpoint
     /// <param name="blocks">The blocks.</param>
     /// <param name="x">The input of the first block.</param>
     /// <param name="stochastic">Whether the blocks draw random numbers in training (dropout or drop path above zero).</param>
-    public static Tensor Sequence(IEnumerable<nn.Module<Tensor, Tensor>> blocks, Tensor x, bool stochastic)
+    /// <param name="deviceRandom">Whether some of those draws use the tensor's device generator (dropout); drop path alone uses the CPU's.</param>
+    public static Tensor Sequence(IEnumerable<nn.Module<Tensor, Tensor>> blocks, Tensor x, bool stochastic, bool deviceRandom = true)
     {
-        foreach (var block in blocks) x = Run(block, x, stochastic);
+        foreach (var block in blocks) x = Run(block, x, stochastic, deviceRandom);
         return x;
     }
 
@@ -34,18 +36,19 @@ internal static class GradCheckpoint
     /// <paramref name="x"/> through a <see cref="TorchSharp.Modules.Sequential"/> of blocks: each block checkpointed when
     /// <paramref name="checkpoint"/>, else the container's own call.
     /// </summary>
-    public static Tensor Sequence(TorchSharp.Modules.Sequential blocks, Tensor x, bool checkpoint, bool stochastic) =>
-        checkpoint ? Sequence(blocks.children().Cast<nn.Module<Tensor, Tensor>>(), x, stochastic) : blocks.call(x);
+    public static Tensor Sequence(TorchSharp.Modules.Sequential blocks, Tensor x, bool checkpoint, bool stochastic, bool deviceRandom = true) =>
+        checkpoint ? Sequence(blocks.children().Cast<nn.Module<Tensor, Tensor>>(), x, stochastic, deviceRandom) : blocks.call(x);
 
     /// <summary><paramref name="block"/>(<paramref name="x"/>), checkpointed when gradients are being recorded.</summary>
-    public static Tensor Run(nn.Module<Tensor, Tensor> block, Tensor x, bool stochastic)
+    public static Tensor Run(nn.Module<Tensor, Tensor> block, Tensor x, bool stochastic, bool deviceRandom = true)
     {
         // The parameters are looked at only when the input alone does not decide (a frozen stem, or no graph at all).
         if (!is_grad_enabled() || !(x.requires_grad || block.parameters().Any(p => p.requires_grad))) return block.call(x);
         bool random = stochastic && block.training;
-        if (random && x.device_type != DeviceType.CPU)
+        if (random && deviceRandom && x.device_type != DeviceType.CPU)
             throw new NotSupportedException(
-                $"Gradient checkpointing of blocks with dropout or drop path on {x.device_type} needs that device's random generator state, which TorchSharp 0.107 does not expose. Set DropPathRate, AttnDropRate and ProjDropRate to 0, or turn GradCheckpointing off.");
+                $"Gradient checkpointing of blocks with dropout on {x.device_type} needs that device's random generator state, which TorchSharp 0.107 does not expose. " +
+                "Set AttnDropRate and ProjDropRate to 0 (drop path is fine: its masks come from the CPU generator), or turn GradCheckpointing off.");
         // The node joins the graph only through a tensor input that requires grad: the blocks' parameters are not its
         // inputs (their gradients accumulate in the recomputation's backward). A frozen stem (LoRA, head-only) gives an
         // input without grad, so stand in a detached alias that has one; its gradient is dropped.

@@ -15,8 +15,8 @@ public static class ModelRegistry
     /// <summary>Every <c>arch.tag</c>, sorted.</summary>
     public static IReadOnlyList<string> PretrainedNames => [.. Tables.Value.ByFull.Keys.Order(StringComparer.Ordinal)];
 
-    /// <summary>The model families the registry holds (timm's file names): vit, deit, beit, swin, cait.</summary>
-    public static IReadOnlyList<string> Families { get; } = ["vit", "deit", "beit", "swin", "cait"];
+    /// <summary>The model families the registry holds (timm's file names): vit, deit, beit, swin, swinv2, cait.</summary>
+    public static IReadOnlyList<string> Families { get; } = ["vit", "deit", "beit", "swin", "swinv2", "cait"];
 
     /// <summary>The entry for <paramref name="name"/> (<c>arch</c> → its default tag, or <c>arch.tag</c>).</summary>
     /// <exception cref="ArgumentException">
@@ -58,7 +58,7 @@ public static class ModelRegistry
     {
         var byFull = new Dictionary<string, ModelEntry>(StringComparer.Ordinal);
         var byArch = new Dictionary<string, ModelEntry>(StringComparer.Ordinal);
-        foreach (var e in VitVariants.All().Concat(DeitVariants.All()).Concat(BeitVariants.All()).Concat(SwinVariants.All()).Concat(CaitVariants.All()))
+        foreach (var e in VitVariants.All().Concat(DeitVariants.All()).Concat(BeitVariants.All()).Concat(SwinVariants.All()).Concat(SwinV2Variants.All()).Concat(CaitVariants.All()))
         {
             if (!byFull.TryAdd(e.FullName, e)) throw new InvalidOperationException($"Duplicate model registration '{e.FullName}'.");
             byArch.TryAdd(e.Architecture, e);    // the first tag listed is the default, as in timm

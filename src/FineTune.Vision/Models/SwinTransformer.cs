@@ -54,7 +54,7 @@ public sealed class SwinTransformer : VisionModel
     {
         CheckInput(x);
         var t = patch_embed.call(x);
-        foreach (var stage in layers.children().Cast<SwinTransformerStage>()) t = stage.Forward(t, GradCheckpointing, StochasticBlocks);
+        foreach (var stage in layers.children().Cast<SwinTransformerStage>()) t = stage.Forward(t, GradCheckpointing, StochasticBlocks, DeviceRandomBlocks);
         return norm.call(t);
     }
 
@@ -74,9 +74,14 @@ public sealed class SwinTransformer : VisionModel
         parameterName.Contains("relative_position_bias_table", StringComparison.Ordinal);
 
     /// <inheritdoc />
-    protected override (int Order, string Group) GroupOf(string parameterName)
+    protected override (int Order, string Group) GroupOf(string parameterName) => StageGroupOf(parameterName, ((SwinConfig)Config).Depths);
+
+    /// <summary>
+    /// timm's Swin (v1 and v2) <c>group_matcher</c>: <c>patch_embed</c> is the stem, <c>layers.s.downsample</c> joins the
+    /// stage's first block, each block is a group, then the final <c>norm</c> and the head.
+    /// </summary>
+    internal static (int Order, string Group) StageGroupOf(string parameterName, IReadOnlyList<int> depths)
     {
-        var depths = ((SwinConfig)Config).Depths;
         if (parameterName.StartsWith("patch_embed.", StringComparison.Ordinal)) return (0, "stem");
         int stage = IndexAfter(parameterName, "layers.");
         if (stage >= 0 && stage < depths.Count)

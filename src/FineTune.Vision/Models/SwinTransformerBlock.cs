@@ -55,18 +55,5 @@ public sealed class SwinTransformerBlock : nn.Module<Tensor, Tensor>
         return x.reshape(b, h, w, c);
     }
 
-    private Tensor Attend(Tensor x)
-    {
-        long h = x.shape[1], w = x.shape[2], c = x.shape[3];
-        int ws = WindowSize, s = ShiftSize;
-        var shifted = s > 0 ? roll(x, [-s, -s], [1, 2]) : x;
-        long padH = (ws - (h % ws)) % ws, padW = (ws - (w % ws)) % ws;
-        if (padH > 0 || padW > 0) shifted = nn.functional.pad(shifted, [0, 0, 0, padW, 0, padH]);
-        long hp = shifted.shape[1], wp = shifted.shape[2];
-        var windows = SwinWindows.Partition(shifted, ws).view(-1, ws * ws, c);
-        var attended = attn.call(windows, attn_mask).view(-1, ws, ws, c);
-        var merged = SwinWindows.Reverse(attended, ws, hp, wp);
-        if (padH > 0 || padW > 0) merged = merged.narrow(1, 0, h).narrow(2, 0, w).contiguous();
-        return s > 0 ? roll(merged, [s, s], [1, 2]) : merged;
-    }
+    private Tensor Attend(Tensor x) => SwinWindows.Attend(x, WindowSize, ShiftSize, attn_mask, (windows, mask) => attn.call(windows, mask));
 }

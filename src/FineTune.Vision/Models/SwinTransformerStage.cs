@@ -42,5 +42,6 @@ public sealed class SwinTransformerStage : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) => blocks.call(downsample.call(x));
 
     /// <summary>The stage, its blocks checkpointed one by one when <paramref name="checkpoint"/> (timm's per-block <c>checkpoint_seq</c>).</summary>
-    internal Tensor Forward(Tensor x, bool checkpoint, bool stochastic) => GradCheckpoint.Sequence(blocks, downsample.call(x), checkpoint, stochastic);
+    internal Tensor Forward(Tensor x, bool checkpoint, bool stochastic, bool deviceRandom = true) =>
+        GradCheckpoint.Sequence(blocks, downsample.call(x), checkpoint, stochastic, deviceRandom);
 }

@@ -20,6 +20,25 @@ internal static class SwinWindows
     }
 
     /// <summary>
+    /// timm's <c>SwinTransformerBlock._attn</c> (v1 and v2) around <paramref name="attention"/>: cyclic shift by
+    /// <paramref name="shift"/>, pad to a multiple of <paramref name="ws"/>, partition, attend with <paramref name="mask"/>,
+    /// merge, crop, shift back. <paramref name="x"/> is (B, H, W, C).
+    /// </summary>
+    public static Tensor Attend(Tensor x, int ws, int shift, Tensor? mask, Func<Tensor, Tensor?, Tensor> attention)
+    {
+        long h = x.shape[1], w = x.shape[2], c = x.shape[3];
+        var shifted = shift > 0 ? roll(x, [-shift, -shift], [1, 2]) : x;
+        long padH = (ws - (h % ws)) % ws, padW = (ws - (w % ws)) % ws;
+        if (padH > 0 || padW > 0) shifted = nn.functional.pad(shifted, [0, 0, 0, padW, 0, padH]);
+        long hp = shifted.shape[1], wp = shifted.shape[2];
+        var windows = Partition(shifted, ws).view(-1, ws * ws, c);
+        var attended = attention(windows, mask).view(-1, ws, ws, c);
+        var merged = Reverse(attended, ws, hp, wp);
+        if (padH > 0 || padW > 0) merged = merged.narrow(1, 0, h).narrow(2, 0, w).contiguous();
+        return shift > 0 ? roll(merged, [shift, shift], [1, 2]) : merged;
+    }
+
+    /// <summary>
     /// timm <c>SwinTransformerBlock.get_attn_mask</c>: label the 3x3 regions the cyclic shift wraps together, partition the
     /// labels into windows, and give -100 to pairs of positions with different labels: (nW, ws*ws, ws*ws).
     /// </summary>

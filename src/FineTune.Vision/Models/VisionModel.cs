@@ -81,6 +81,9 @@ public abstract class VisionModel : nn.Module<Tensor, Tensor>, IVisionModel
     /// <summary>Whether the blocks draw random numbers in training (drop path, attention or projection dropout).</summary>
     private protected bool StochasticBlocks => Config.DropPathRate > 0 || Config.AttnDropRate > 0 || Config.ProjDropRate > 0;
 
+    /// <summary>Whether some of those draws happen on the tensor's device (dropout); drop path draws on the CPU (see <see cref="DropPath"/>).</summary>
+    private protected bool DeviceRandomBlocks => Config.AttnDropRate > 0 || Config.ProjDropRate > 0;
+
     /// <inheritdoc />
     public override Tensor forward(Tensor x) => ForwardHead(ForwardFeatures(x));
 
@@ -89,11 +92,11 @@ public abstract class VisionModel : nn.Module<Tensor, Tensor>, IVisionModel
     /// is on (timm <c>checkpoint_seq</c>).
     /// </summary>
     private protected Tensor RunBlocks(TorchSharp.Modules.Sequential blocks, Tensor x) =>
-        GradCheckpoint.Sequence(blocks, x, GradCheckpointing, StochasticBlocks);
+        GradCheckpoint.Sequence(blocks, x, GradCheckpointing, StochasticBlocks, DeviceRandomBlocks);
 
     /// <inheritdoc cref="RunBlocks(TorchSharp.Modules.Sequential, Tensor)"/>
     private protected Tensor RunBlocks(IEnumerable<nn.Module<Tensor, Tensor>> blocks, Tensor x) =>
-        GradCheckpointing ? GradCheckpoint.Sequence(blocks, x, StochasticBlocks) : blocks.Aggregate(x, (h, block) => block.call(h));
+        GradCheckpointing ? GradCheckpoint.Sequence(blocks, x, StochasticBlocks, DeviceRandomBlocks) : blocks.Aggregate(x, (h, block) => block.call(h));
 
     /// <inheritdoc />
     public abstract Tensor ForwardFeatures(Tensor x);

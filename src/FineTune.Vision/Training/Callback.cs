@@ -40,6 +40,9 @@ public abstract class Callback
     /// <summary>After validation.</summary>
     public virtual void OnValidationEnd(TrainingContext context) { }
 
+    /// <summary>See <see cref="TrainingEvent.StepValidationEnd"/>.</summary>
+    public virtual void OnStepValidationEnd(TrainingContext context) { }
+
     /// <summary>After an epoch, with its metrics in <see cref="TrainingContext.EpochMetrics"/>.</summary>
     public virtual void OnEpochEnd(TrainingContext context) { }
 
@@ -75,6 +78,7 @@ public abstract class Callback
             case TrainingEvent.ValidationEnd: OnValidationEnd(c); break;
             case TrainingEvent.EpochEnd: OnEpochEnd(c); break;
             case TrainingEvent.FitEnd: OnFitEnd(c); break;
+            case TrainingEvent.StepValidationEnd: OnStepValidationEnd(c); break;
         }
     }
 }

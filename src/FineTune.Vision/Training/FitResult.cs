@@ -8,9 +8,11 @@ namespace FineTune.Vision.Training;
 /// </summary>
 public sealed class FitResult
 {
-    internal FitResult(IReadOnlyList<EpochResult> history, Metric monitor, EvaluationResult? lastValidation, StopReason stopReason, long steps)
+    internal FitResult(IReadOnlyList<EpochResult> history, Metric monitor, EvaluationResult? lastValidation, StopReason stopReason, long steps,
+        IReadOnlyList<ValidationPoint>? evaluations = null, RestoredWeights? restoredBest = null)
     {
         (History, Monitor, LastValidation, StopReason, Steps) = (history, monitor, lastValidation, stopReason, steps);
+        (Evaluations, RestoredBest) = (evaluations ?? [], restoredBest);
         foreach (EpochResult epoch in history)
             if (epoch.Get(monitor) is double v && !double.IsNaN(v) && (BestEpoch?.Get(monitor) is not double best || monitor.IsBetter(v, best)))
                 BestEpoch = epoch;
@@ -36,6 +38,15 @@ public sealed class FitResult
 
     /// <summary>Optimizer steps done in the whole run (a resumed run continues the count).</summary>
     public long Steps { get; }
+
+    /// <summary>Every validation of this fit, in order: each epoch's end and, with <see cref="TrainerOptions.EvalEverySteps"/>, those inside epochs.</summary>
+    public IReadOnlyList<ValidationPoint> Evaluations { get; }
+
+    /// <summary>
+    /// The weights <see cref="TrainerOptions.KeepBestModel"/> put back into the model at the end (null when it is off or
+    /// nothing measured the monitor). The model holds these weights after the fit, not the last step's.
+    /// </summary>
+    public RestoredWeights? RestoredBest { get; }
 
     /// <summary>The last epoch (null when none finished).</summary>
     public EpochResult? LastEpoch => History.Count > 0 ? History[^1] : null;

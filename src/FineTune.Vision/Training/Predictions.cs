@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace FineTune.Vision.Training;
 
 /// <summary>Class probabilities and predicted labels for every sample, in the loader's order.</summary>
@@ -33,10 +31,6 @@ public sealed class Predictions
         ArgumentOutOfRangeException.ThrowIfNegative(sample);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(sample, Count);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
-        float[] row = Probabilities[sample];
-        return [.. Enumerable.Range(0, row.Length).OrderByDescending(i => row[i]).ThenBy(i => i).Take(k).Select(i => new ClassScore(i, LabelOf(i), row[i]))];
+        return ClassProbabilities.Top(Probabilities[sample], k, ClassNames);
     }
-
-    private string LabelOf(int index) =>
-        ClassNames is { } names && index < names.Count ? names[index] : index.ToString(CultureInfo.InvariantCulture);
 }

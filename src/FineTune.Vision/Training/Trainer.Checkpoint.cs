@@ -41,7 +41,7 @@ public sealed partial class Trainer
         {
             CompletedEpochs = _completedEpochs, Step = Context.Step, Seed = Options.Seed, Precision = Options.Precision,
             LossScale = LossScaler?.Scale, GrowthTracker = LossScaler?.GrowthTracker ?? 0, SkippedSteps = LossScaler?.SkippedSteps ?? 0,
-            OptimizerState = SaveOptimizerState(), NextBatch = _nextBatch, Meter = _nextBatch > 0 ? _meterAtStep : default,
+            OptimizerState = SaveOptimizerState(), NextBatch = _nextBatch, Meter = _nextBatch > 0 ? _meterAtStep.State : default,
             Plateau = _plateau.State,
             History = _nextBatch > 0 ? [.. Context.History.Take(_historyAtEpochStart)] : Context.History,
             Callbacks = SaveCallbackStates(),
@@ -80,7 +80,8 @@ public sealed partial class Trainer
         }
         if (LossScaler is not null && state.LossScale is double scale) LossScaler.Restore(scale, state.GrowthTracker, state.SkippedSteps);
         LoadOptimizerState(state.OptimizerState);
-        (_completedEpochs, _nextBatch, _meterAtStep) = (state.CompletedEpochs, state.NextBatch, state.Meter);
+        _meterAtStep.Dispose();
+        (_completedEpochs, _nextBatch, _meterAtStep) = (state.CompletedEpochs, state.NextBatch, MeterMark.Of(state.Meter));
         Context.Step = state.Step;
         Context.RestoreHistory(state.History);
         _historyAtEpochStart = state.History.Count;

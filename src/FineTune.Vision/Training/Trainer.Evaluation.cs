@@ -49,14 +49,8 @@ public sealed partial class Trainer
         List<int> predicted = [], actual = [], indices = [];
         RunEval(data, cancellationToken, (batch, images) =>
         {
-            Tensor p = softmax(_model.Module.call(images).to(ScalarType.Float32), 1);
-            if (flipTta) p = (p + softmax(_model.Module.call(images.flip(3)).to(ScalarType.Float32), 1)) / 2;
-            Tensor cpu = p.cpu();
-            int classes = (int)cpu.shape[1];
-            float[] flat = cpu.data<float>().ToArray();
-            for (int i = 0; i < batch.Count; i++)
+            foreach (float[] row in ClassProbabilities.Rows(ClassProbabilities.Compute(_model.Module, images, flipTta)))
             {
-                float[] row = flat.AsSpan(i * classes, classes).ToArray();
                 probabilities.Add(row);
                 predicted.Add(Array.IndexOf(row, row.Max()));
             }
@@ -71,16 +65,28 @@ public sealed partial class Trainer
         var loss = new RunningMean();
         var topK = new TopKAccuracy(1, 5);
         var confusion = new ConfusionMatrix(Math.Max(1, _model.NumClasses));
+        var calibration = new CalibrationError();
+        List<int> predicted = [], actual = [];
         RunEval(data, cancellationToken, (batch, images) =>
         {
             Tensor logits = _model.Module.call(images);
             Tensor labels = batch.Labels.to(_device);
             loss.Add(LabelSmoothingCrossEntropy.Compute(logits, labels).item<float>(), batch.Count);
             topK.Update(logits, labels);
-            confusion.Update(logits, labels);
+            // One host copy per batch for the confusion matrix, calibration and the per-sample labels.
+            var (confidence, argmax) = logits.detach().to(ScalarType.Float32).softmax(1).max(1);
+            float[] conf = confidence.cpu().data<float>().ToArray();
+            long[] pred = argmax.cpu().data<long>().ToArray(), truth = batch.Labels.cpu().to(ScalarType.Int64).data<long>().ToArray();
+            for (int i = 0; i < pred.Length; i++)
+            {
+                confusion.Add((int)truth[i], (int)pred[i]);
+                calibration.Add(Math.Clamp(conf[i], 0f, 1f), pred[i] == truth[i]);
+                predicted.Add((int)pred[i]);
+                actual.Add((int)truth[i]);
+            }
             if (raise) Raise(TrainingEvent.ValidationBatchEnd);
         });
-        return new EvaluationResult(loss.Mean, topK.Value(1), topK.Value(5), topK.Count, confusion);
+        return new EvaluationResult(loss.Mean, topK.Value(1), topK.Value(5), topK.Count, confusion, calibration, [.. predicted], [.. actual]);
     }
 
     /// <summary>Runs <paramref name="body"/> on every batch in eval mode without gradients, each batch in its own scope.</summary>
@@ -109,7 +115,8 @@ public sealed partial class Trainer
     {
         Raise(TrainingEvent.ValidationStart);
         EvaluationResult result = Evaluate(validation, cancellationToken, raise: true);
-        (Context.Validation, Context.EpochValidation) = (result, result);
+        Context.AddEvaluation(new ValidationPoint(Context.Step, Context.Epoch, AtEpochEnd: true, result));
+        Context.EpochValidation = result;
         if (validation.LastEpochSummary is { Skipped.Count: > 0 } summary) Context.EpochSkipped = [.. Context.EpochSkipped, .. summary.Skipped];
         Context.SetMetric(Metric.ValLoss, result.Loss);
         Context.SetMetric(Metric.ValTop1, result.Top1);
@@ -123,4 +130,23 @@ public sealed partial class Trainer
         }
         Raise(TrainingEvent.ValidationEnd);
     }
+
+    /// <summary>A validation inside an epoch: recorded, offered as the best weights, announced; the epoch's metrics stay as they are.</summary>
+    private void ValidateAtStep(DataLoader validation, CancellationToken cancellationToken)
+    {
+        EvaluationResult result = Evaluate(validation, cancellationToken, raise: false);
+        Context.AddEvaluation(new ValidationPoint(Context.Step, Context.Epoch, AtEpochEnd: false, result));
+        if (ValidationValue(Options.Monitor, result) is double value) ConsiderBest(value);
+        Raise(TrainingEvent.StepValidationEnd);
+    }
+
+    /// <summary>Whether <paramref name="metric"/> is one a validation pass measures by itself (loss, top-1, top-5).</summary>
+    internal static bool IsValidationMetric(Metric metric) =>
+        metric.Name == Metric.ValLoss.Name || metric.Name == Metric.ValTop1.Name || metric.Name == Metric.ValTop5.Name;
+
+    private static double? ValidationValue(Metric metric, EvaluationResult result) =>
+        metric.Name == Metric.ValLoss.Name ? result.Loss
+        : metric.Name == Metric.ValTop1.Name ? result.Top1
+        : metric.Name == Metric.ValTop5.Name ? result.Top5
+        : null;
 }

@@ -24,7 +24,7 @@ public sealed partial class Trainer
         try
         {
             _model.Module.train();
-            return LrRangeTest.Sweep(train, options, numSteps, (batch, lr) => TrainBatch(batch, stepNow: true, lr, meter: null, raise: false), cancellationToken);
+            return LrRangeTest.Sweep(train, options, numSteps, (batch, lr) => TrainBatch(batch, stepNow: true, lr, meter: null, raise: false, lossValue: true), cancellationToken);
         }
         finally
         {

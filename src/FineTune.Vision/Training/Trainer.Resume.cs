@@ -9,7 +9,7 @@ public sealed partial class Trainer
     private int _nextBatch;
 
     /// <summary>The epoch meter's sums at that step.</summary>
-    private EpochMeterState _meterAtStep;
+    private MeterMark _meterAtStep = MeterMark.Of(default);
 
     /// <summary>The meter of the epoch being trained.</summary>
     private EpochMeter? _epochMeter;
@@ -27,7 +27,12 @@ public sealed partial class Trainer
     }
 
     /// <summary>Called after each optimizer step of the loop, before <see cref="TrainingEvent.AfterStep"/>: a checkpoint from here on resumes at the next batch.</summary>
-    private void MarkStepBoundary() => (_nextBatch, _meterAtStep) = (Context.BatchIndex + 1, _epochMeter?.State ?? default);
+    private void MarkStepBoundary()
+    {
+        MeterMark previous = _meterAtStep;
+        (_nextBatch, _meterAtStep) = (Context.BatchIndex + 1, _epochMeter?.Mark() ?? MeterMark.Of(default));
+        previous.Dispose();
+    }
 
     /// <summary>Each callback's <see cref="Callback.SaveState"/>, keyed by type and position among callbacks of that type.</summary>
     private Dictionary<string, IReadOnlyDictionary<string, string>> SaveCallbackStates()

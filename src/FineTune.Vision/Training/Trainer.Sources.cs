@@ -16,7 +16,8 @@ public sealed partial class Trainer
     public FitResult Fit(SampleSource train, SampleSource? validation = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
-        using var trainLoader = new DataLoader(train, LoaderOptions(shuffle: true, dropLast: train.Dataset.Count >= Options.BatchSize));
+        int epochLength = Options.Sampler?.EpochLength(train.Dataset.Count) ?? train.Dataset.Count;
+        using var trainLoader = new DataLoader(train, LoaderOptions(shuffle: Options.Sampler is null, dropLast: epochLength >= Options.BatchSize, sampler: Options.Sampler));
         using var validationLoader = validation is null ? null : new DataLoader(validation, LoaderOptions(shuffle: false, dropLast: false));
         return Fit(trainLoader, validationLoader, cancellationToken);
     }
@@ -74,8 +75,9 @@ public sealed partial class Trainer
         return Predict(loader, flipTta, cancellationToken);
     }
 
-    private DataLoaderOptions LoaderOptions(bool shuffle, bool dropLast, bool? skipUnreadable = null) => new()
+    private DataLoaderOptions LoaderOptions(bool shuffle, bool dropLast, bool? skipUnreadable = null, ISampler? sampler = null) => new()
     {
+        Sampler = sampler,
         BatchSize = Options.BatchSize, Shuffle = shuffle, DropLast = dropLast, Seed = Options.Seed,
         Workers = Options.Workers ?? Environment.ProcessorCount,
         SkipUnreadable = skipUnreadable ?? Options.SkipUnreadable, SkipUnreadableSetting = $"{nameof(TrainerOptions)}.{nameof(TrainerOptions.SkipUnreadable)}",

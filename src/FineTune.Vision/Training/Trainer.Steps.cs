@@ -20,8 +20,12 @@ public sealed partial class Trainer
     /// <summary>Stream tag of the torch generator reseeded per batch (dropout, drop path).</summary>
     private const long TorchStream = 0x544F5243;
 
-    /// <summary>One micro-batch: forward, loss, backward, and the optimizer step when <paramref name="stepNow"/>. Returns the loss.</summary>
-    internal double TrainBatch(Batch batch, bool stepNow, double lr, EpochMeter? meter, bool raise)
+    /// <summary>
+    /// One micro-batch: forward, loss, backward, and the optimizer step when <paramref name="stepNow"/>. Returns the loss
+    /// when <paramref name="lossValue"/> (a host sync), else NaN: the loop itself never waits for the device; the meter
+    /// and <see cref="TrainingContext.LossValue"/> copy values only when read.
+    /// </summary>
+    internal double TrainBatch(Batch batch, bool stepNow, double lr, EpochMeter? meter, bool raise, bool lossValue = false)
     {
         using var scope = torch.NewDisposeScope();
         // Every random draw of the step depends only on (seed, epoch, batch): resuming replays it exactly.
@@ -32,14 +36,11 @@ public sealed partial class Trainer
         (Context.Images, Context.Labels, Context.Targets, Context.BatchSize) = (images, labels, targets, batch.Count);
         if (raise) Raise(TrainingEvent.BatchStart);
         (Tensor logits, Tensor loss) = Forward(images, labels, targets);
-        double value = loss.item<float>();
-        (Context.Logits, Context.Loss, Context.LossValue) = (logits, loss, value);
+        (Context.Logits, Context.Loss) = (logits, loss);
+        Context.BeginLossValue(lossValue ? loss.item<float>() : null);
+        double value = lossValue ? Context.LossValue : double.NaN;
         if (raise) Raise(TrainingEvent.AfterLoss);
-        if (meter is not null)
-        {
-            meter.Add(value, logits.detach().argmax(1).eq(labels).sum().item<long>(), batch.Count);
-            (Context.RunningLoss, Context.RunningAccuracy) = (meter.LossMean, meter.Accuracy);
-        }
+        meter?.Add(loss, logits, labels, batch.Count);
         if (!Context.SkipStep) Backward(loss);
         if (stepNow) OptimizerStep(lr, raise);
         if (raise) Raise(TrainingEvent.BatchEnd);

@@ -32,6 +32,7 @@ public sealed partial class Trainer : IDisposable
     private readonly List<Callback> _callbacks;
     private ILrSchedule? _schedule;
     private UInt8BatchNormalizer? _uint8;
+    private BestWeights? _best;
     private bool _disposed;
 
     /// <summary>Prepares training of <paramref name="model"/>: moves it to the device, sets up precision, optimizer and EMA.</summary>
@@ -43,7 +44,7 @@ public sealed partial class Trainer : IDisposable
         Core.TorchBackend.EnsureAvailable();
         Options.Validate();
         _model = model;
-        _device = Options.Device ?? CPU;
+        _device = Options.Device ?? Core.TorchBackend.DefaultDevice;
         model.Module.to(_device);
         if (Options.GradCheckpointing) model.GradCheckpointing = true;
         if (Options.Precision != TrainingPrecision.Float32) _components.Add(_precision = new PrecisionComponent(model.Module, Options.Precision, Options.LossScaler));
@@ -95,6 +96,8 @@ public sealed partial class Trainer : IDisposable
         _plateau.Attach(_schedule ??= Options.Schedule(Options.Optimizer.Lr, total));
         (Context.Epochs, Context.TotalSteps, Context.BatchesPerEpoch) = (Options.Epochs, total, train.BatchesPerEpoch);
         Context.ResetStop();
+        Context.ClearEvaluations();
+        DisposeBest();
         Optimizer.ZeroGrad(); // a window cut short by an earlier stop is replayed from its start
         Raise(TrainingEvent.FitStart);
         RestoreCallbackStates();
@@ -109,18 +112,20 @@ public sealed partial class Trainer : IDisposable
             Context.StopTraining(StopKind.Cancelled, "cancelled");
             if (Options.RecoveryCheckpoint is { } recovery) SaveCheckpoint(recovery);
         }
+        RestoredWeights? restored = RestoreBest();
         Raise(TrainingEvent.FitEnd);
         var stop = Context.StopKind is { } kind ? new StopReason(kind, Context.StopReason!) : new StopReason(StopKind.Completed, $"all {Options.Epochs} epochs done");
-        return new FitResult([.. Context.Results], Options.Monitor, Context.Validation, stop, Context.Step);
+        return new FitResult([.. Context.Results], Options.Monitor, Context.Validation, stop, Context.Step, [.. Context.Evaluations], restored);
     }
 
     private void RunEpoch(DataLoader train, DataLoader? validation, int epoch, long total, CancellationToken cancellationToken)
     {
         BeginEpoch(epoch);
         Raise(TrainingEvent.EpochStart);
-        bool complete = TrainEpoch(train, epoch, cancellationToken);
+        bool complete = TrainEpoch(train, validation, epoch, cancellationToken);
         if (validation is not null && !Context.StopRequested) Validate(validation, cancellationToken);
         foreach (ITrainingComponent c in _components) c.OnEpochMetrics(Context);
+        if (Context.EpochMetrics.TryGetValue(Options.Monitor.Name, out double monitored)) ConsiderBest(monitored);
         if (complete) (_completedEpochs, _nextBatch) = (epoch + 1, 0);
         Context.EndEpoch();
         Raise(TrainingEvent.EpochEnd);
@@ -131,11 +136,12 @@ public sealed partial class Trainer : IDisposable
     /// Trains one epoch from <see cref="_nextBatch"/> (0, or the batch after the last optimizer step of an epoch cut
     /// short); returns whether the epoch was finished.
     /// </summary>
-    private bool TrainEpoch(DataLoader train, int epoch, CancellationToken cancellationToken)
+    private bool TrainEpoch(DataLoader train, DataLoader? validation, int epoch, CancellationToken cancellationToken)
     {
         _model.Module.train();
-        var meter = _epochMeter = new EpochMeter(_nextBatch > 0 ? _meterAtStep : default);
-        (Context.RunningLoss, Context.RunningAccuracy) = (meter.LossMean, meter.Accuracy);
+        _epochMeter?.Dispose();
+        var meter = _epochMeter = new EpochMeter(_nextBatch > 0 ? _meterAtStep.State : default);
+        Context.Meter = meter;
         int accumulation = Options.GradientAccumulation, batches = train.BatchesPerEpoch;
         bool cut = false;
         EpochSummary? before = train.LastEpochSummary;
@@ -147,6 +153,9 @@ public sealed partial class Trainer : IDisposable
             Context.BatchIndex = batch.Index;
             bool stepNow = (batch.Index + 1) % accumulation == 0 || batch.Index + 1 == batches;
             TrainBatch(batch, stepNow, _schedule!.LrAt(Context.Step), meter, raise: true);
+            // Validation every N steps inside the epoch (the epoch's last batch is followed by the end-of-epoch one).
+            if (stepNow && validation is not null && Options.EvalEverySteps is int every && Context.Step % every == 0 && batch.Index + 1 < batches)
+                ValidateAtStep(validation, cancellationToken);
             bodyEnd = Stopwatch.GetTimestamp();
             // On the epoch's last batch the loop runs out by itself, so the loader completes the epoch (its summary lists the skips).
             if ((Context.StopRequested || Context.Step >= Context.TotalSteps) && (cut = batch.Index + 1 < batches)) break;
@@ -182,6 +191,9 @@ public sealed partial class Trainer : IDisposable
         _disposed = true;
         Optimizer.Dispose();
         _uint8?.Dispose();
+        DisposeBest();
+        _epochMeter?.Dispose();
+        _meterAtStep.Dispose();
         _precision?.Dispose();
         Ema?.Dispose();
     }

@@ -26,6 +26,7 @@ public sealed record TrainerOptions
             (original.GradientAccumulation, original.GradCheckpointing, original.ClipGradNorm, original.ClipGradValue, original.Precision, original.LossScaler, original.Mixing, original.LabelSmoothing);
         (Ema, Seed, UInt8Normalization, Device, RecoveryCheckpoint, SkipUnreadable, Monitor, PlateauMonitor) =
             (original.Ema, original.Seed, original.UInt8Normalization, original.Device, original.RecoveryCheckpoint, original.SkipUnreadable, original.Monitor, original.PlateauMonitor);
+        (EvalEverySteps, KeepBestModel, Sampler) = (original.EvalEverySteps, original.KeepBestModel, original.Sampler);
         (Loss, ClipGradAgc) = (original.Loss, original.ClipGradAgc);
         Callbacks = original.Callbacks is null ? null! : [.. original.Callbacks];
     }
@@ -97,6 +98,14 @@ public sealed record TrainerOptions
     public double LabelSmoothing { get; init; }
 
     /// <summary>
+    /// The sampler of the training loader that <see cref="Trainer"/> makes from a sample source (e.g.
+    /// <see cref="Data.RepeatAugSampler"/> for repeated augmentation, <see cref="Data.WeightedRandomSampler.ClassBalanced"/>
+    /// for imbalanced classes); loaders you build yourself take <see cref="Data.DataLoaderOptions.Sampler"/>.
+    /// </summary>
+    /// <value>Default: null (every training image once per epoch, shuffled).</value>
+    public Data.ISampler? Sampler { get; init; }
+
+    /// <summary>
     /// The training loss (cross entropy with class weights, timm's binary cross entropy, focal loss, DeiT's distillation,
     /// or your own <see cref="LossFunction"/>). Null: the default, <see cref="SoftTargetCrossEntropy"/> on the soft targets
     /// of <see cref="Mixing"/>, else <see cref="LabelSmoothingCrossEntropy"/> with <see cref="LabelSmoothing"/>. The
@@ -118,7 +127,10 @@ public sealed record TrainerOptions
     /// </summary>
     public Normalization? UInt8Normalization { get; init; }
 
-    /// <summary>The device to train on (null: CPU).</summary>
+    /// <summary>
+    /// The device to train on; the model is moved there when the trainer is created. Null: CUDA when a GPU and a CUDA
+    /// backend package are present (<see cref="Core.TorchBackend.DefaultDevice"/>), else the CPU.
+    /// </summary>
     public Device? Device { get; init; }
 
     /// <summary>
@@ -137,6 +149,25 @@ public sealed record TrainerOptions
     /// </summary>
     /// <value>Default: false (the first unreadable image fails the fit, naming the file).</value>
     public bool SkipUnreadable { get; init; }
+
+    /// <summary>
+    /// Validates every this many optimizer steps inside the epochs as well as at each epoch's end (the Hugging Face
+    /// Trainer's <c>eval_strategy="steps"</c> with <c>eval_steps</c>), when <see cref="Trainer.Fit(Data.DataLoader, Data.DataLoader?, CancellationToken)"/> has validation data.
+    /// Every validation is listed in <see cref="FitResult.Evaluations"/>; those inside an epoch raise
+    /// <see cref="TrainingEvent.StepValidationEnd"/> and leave the epoch's metrics alone.
+    /// </summary>
+    /// <value>Default: null (at the end of each epoch only).</value>
+    public int? EvalEverySteps { get; init; }
+
+    /// <summary>
+    /// At the end of <see cref="Trainer.Fit(Data.DataLoader, Data.DataLoader?, CancellationToken)"/>, puts back the weights of the validation with the best
+    /// <see cref="Monitor"/> value (the Hugging Face Trainer's <c>load_best_model_at_end</c>), kept in memory (one copy of
+    /// the weights) whenever a validation improves on the best so far; <see cref="FitResult.RestoredBest"/> says which.
+    /// The optimizer state stays at the last step. With <see cref="EvalEverySteps"/> the monitor must be a validation
+    /// metric (<see cref="Metric.ValLoss"/>, <see cref="Metric.ValTop1"/> or <see cref="Metric.ValTop5"/>).
+    /// </summary>
+    /// <value>Default: false (the model keeps the last step's weights).</value>
+    public bool KeepBestModel { get; init; }
 
     /// <summary>The metric that picks <see cref="FitResult.BestEpoch"/>. <value>Default: <see cref="Metric.ValTop1"/>.</value></summary>
     public Metric Monitor { get; init; } = Metric.ValTop1;
@@ -173,6 +204,9 @@ public sealed record TrainerOptions
         else if (Callbacks.Any(c => c is null)) errors.Add($"{nameof(Callbacks)} contains null.");
         if (Ema is not null) errors.AddRange(Ema.Errors());
         if (Monitor.Name is null) errors.Add($"{nameof(Monitor)} must name a metric, e.g. Metric.ValTop1.");
+        if (EvalEverySteps is <= 0) errors.Add($"{nameof(EvalEverySteps)} must be > 0 or null (was {EvalEverySteps}).");
+        if (KeepBestModel && EvalEverySteps is not null && Monitor.Name is not null && !Trainer.IsValidationMetric(Monitor))
+            errors.Add($"{nameof(KeepBestModel)} with {nameof(EvalEverySteps)} needs a validation {nameof(Monitor)} (val_loss, val_top1 or val_top5); was {Monitor.Name}.");
         if (PlateauMonitor is { Name: null }) errors.Add($"{nameof(PlateauMonitor)} must name a metric or be null.");
         try { Optimizer?.Validate(); }
         catch (ArgumentException e) { errors.Add(e.Message); }

@@ -15,6 +15,8 @@ public sealed class TrainingContext
     private readonly Dictionary<string, double> _metrics = new(StringComparer.Ordinal);
     private readonly List<IReadOnlyDictionary<string, double>> _history = [];
     private readonly List<EpochResult> _results = [];
+    private readonly List<ValidationPoint> _evaluations = [];
+    private double? _lossValue;
     private readonly Action<string> _saveCheckpoint;
 
     internal TrainingContext(IVisionModel model, TrainerOptions options, TrainingOptimizer optimizer, Action<string> saveCheckpoint)
@@ -67,14 +69,27 @@ public sealed class TrainingContext
     /// <summary>The current batch's loss tensor (valid from <see cref="TrainingEvent.AfterLoss"/> to the batch's end).</summary>
     public Tensor? Loss { get; internal set; }
 
-    /// <summary>The current batch's loss as a number.</summary>
-    public double LossValue { get; internal set; } = double.NaN;
+    /// <summary>
+    /// The current batch's loss as a number (from <see cref="TrainingEvent.AfterLoss"/> to the batch's end). The trainer
+    /// does not copy it to the host by itself: the first read in a batch waits for the device (a sync on a GPU), so read
+    /// it only when needed. After the batch it keeps the value if it was read, else NaN.
+    /// </summary>
+    public double LossValue
+    {
+        get => _lossValue ??= Loss is { } loss ? loss.item<float>() : double.NaN;
+    }
 
-    /// <summary>Mean training loss of the epoch so far.</summary>
-    public double RunningLoss { get; internal set; } = double.NaN;
+    /// <summary>Starts a batch's loss value: known (<paramref name="value"/>) or read from <see cref="Loss"/> on demand (null).</summary>
+    internal void BeginLossValue(double? value) => _lossValue = value;
 
-    /// <summary>Top-1 accuracy on the hard labels of the epoch's training batches so far.</summary>
-    public double RunningAccuracy { get; internal set; } = double.NaN;
+    /// <summary>Mean training loss of the epoch so far (reading it copies the device sums to the host: a sync).</summary>
+    public double RunningLoss => Meter?.LossMean ?? double.NaN;
+
+    /// <summary>Top-1 accuracy on the hard labels of the epoch's training batches so far (reading it syncs, as <see cref="RunningLoss"/>).</summary>
+    public double RunningAccuracy => Meter?.Accuracy ?? double.NaN;
+
+    /// <summary>The epoch's running meter (null between epochs and in the LR finder).</summary>
+    internal EpochMeter? Meter { get; set; }
 
     /// <summary>The base learning rate of the last optimizer step (groups scale it by their LrScale).</summary>
     public double LearningRate { get; internal set; } = double.NaN;
@@ -119,6 +134,9 @@ public sealed class TrainingContext
     /// <summary>The metrics of every finished epoch, in order (the current epoch's included from its <see cref="TrainingEvent.EpochEnd"/> on).</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, double>> History => _history;
 
+    /// <summary>Every validation of the current fit so far, at epoch ends and every <see cref="TrainerOptions.EvalEverySteps"/> steps.</summary>
+    public IReadOnlyList<ValidationPoint> Evaluations => _evaluations;
+
     /// <summary>The last validation result (null before the first, or without validation data).</summary>
     public EvaluationResult? Validation { get; internal set; }
 
@@ -159,11 +177,19 @@ public sealed class TrainingContext
     /// <summary>Typed rows of <see cref="History"/>, one per entry.</summary>
     internal IReadOnlyList<EpochResult> Results => _results;
 
+    internal void AddEvaluation(ValidationPoint point)
+    {
+        _evaluations.Add(point);
+        Validation = point.Result;
+    }
+
+    internal void ClearEvaluations() => _evaluations.Clear();
+
     internal void BeginEpoch(int epoch)
     {
         Epoch = epoch;
         _metrics.Clear();
-        (RunningLoss, RunningAccuracy, EpochValidation, EpochSkipped) = (double.NaN, double.NaN, null, []);
+        (Meter, EpochValidation, EpochSkipped) = (null, null, []);
     }
 
     internal void EndEpoch()
@@ -191,6 +217,7 @@ public sealed class TrainingContext
     internal void ClearBatch()
     {
         (Images, Labels, Targets, Logits, Loss) = (null, null, null, null, null);
+        _lossValue ??= double.NaN;
         SkipStep = false;
     }
 

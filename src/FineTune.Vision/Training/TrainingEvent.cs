@@ -27,4 +27,9 @@ public enum TrainingEvent
     EpochEnd,
     /// <summary>After the last epoch, or after a stop.</summary>
     FitEnd,
+    /// <summary>
+    /// After a validation inside an epoch (<see cref="TrainerOptions.EvalEverySteps"/>): the result is in
+    /// <see cref="TrainingContext.Validation"/> and <see cref="TrainingContext.Evaluations"/>; epoch metrics are not touched.
+    /// </summary>
+    StepValidationEnd,
 }

@@ -10,8 +10,10 @@ namespace FineTune.Vision.Transforms;
 public static class AugmentationGrid
 {
     /// <summary>
-    /// Makes the grid: cells of the largest output size, <paramref name="padding"/> white pixels apart, the original
-    /// in the first cell. The caller owns the result; <paramref name="image"/> is not modified.
+    /// Makes the grid: tiles of one size (the largest augmented output's), <paramref name="padding"/> white pixels apart,
+    /// the original in the first tile. An image of another size (the original before a crop to 224x224, say) is scaled
+    /// to fit its tile with its aspect ratio kept (Pillow's bilinear filter) and centred, so every tile shows its image at
+    /// the same scale of the grid. The caller owns the result; <paramref name="image"/> is not modified.
     /// </summary>
     /// <param name="image">The image to augment.</param>
     /// <param name="transform">The augmentation (a policy, or a whole <c>Compose</c> pipeline).</param>
@@ -54,14 +56,25 @@ public static class AugmentationGrid
 
     private static RgbImage Compose(List<RgbImage> cells, int columns, int padding)
     {
-        int cellW = cells.Max(c => c.Width), cellH = cells.Max(c => c.Height);
+        int cellW = cells.Skip(1).Max(c => c.Width), cellH = cells.Skip(1).Max(c => c.Height);
+        for (int i = 0; i < cells.Count; i++)
+        {
+            RgbImage cell = cells[i];
+            if (cell.Width == cellW && cell.Height == cellH) continue;
+            double scale = Math.Min((double)cellW / cell.Width, (double)cellH / cell.Height);
+            int w = Math.Clamp((int)Math.Round(cell.Width * scale), 1, cellW), h = Math.Clamp((int)Math.Round(cell.Height * scale), 1, cellH);
+            if (w == cell.Width && h == cell.Height) continue;
+            cells[i] = Resampler.Resize(cell, w, h, Interpolation.Bilinear);
+            cell.Dispose();
+        }
         int rows = (cells.Count + columns - 1) / columns;
         var grid = new RgbImage(padding + columns * (cellW + padding), padding + rows * (cellH + padding));
         grid.Pixels.Fill(255);
         for (int i = 0; i < cells.Count; i++)
         {
-            int left = padding + (i % columns) * (cellW + padding), top = padding + (i / columns) * (cellH + padding);
             RgbImage cell = cells[i];
+            int left = padding + (i % columns) * (cellW + padding) + (cellW - cell.Width) / 2;
+            int top = padding + (i / columns) * (cellH + padding) + (cellH - cell.Height) / 2;
             for (int y = 0; y < cell.Height; y++)
                 cell.Row(y).CopyTo(grid.Row(top + y).Slice(left * 3));
         }

@@ -12,7 +12,7 @@ namespace FineTune.Vision.Weights;
 /// </summary>
 public static class WeightLoader
 {
-    private static readonly string[] RecomputedBuffers = ["relative_position_index", "attn_mask"];
+    private static readonly string[] RecomputedBuffers = ["relative_position_index", "relative_coords_table", "attn_mask"];
 
     /// <summary>Reads <paramref name="path"/> (safetensors or torch.save zip) and loads it into <paramref name="model"/>.</summary>
     /// <returns>What was loaded, missing, unexpected, dropped and resampled.</returns>

@@ -4,10 +4,10 @@ using static TorchSharp.torch;
 
 namespace FineTune.Vision.Tests.Adaptation;
 
-/// <summary>Tiny models of the five families and helpers shared by the Adaptation tests.</summary>
+/// <summary>Tiny models of the families and helpers shared by the Adaptation tests.</summary>
 internal static class AdaptationModels
 {
-    public static readonly string[] Families = ["vit", "deit", "beit", "swin", "cait"];
+    public static readonly string[] Families = ["vit", "deit", "beit", "swin", "swinv2", "cait"];
 
     public static IVisionModel Create(string family, int seed = 0)
     {
@@ -18,6 +18,7 @@ internal static class AdaptationModels
             "deit" => new VisionTransformerDistilled(TinyModels.Vit),
             "beit" => new Beit(TinyModels.Beit),
             "swin" => new SwinTransformer(TinyModels.Swin),
+            "swinv2" => TinyModels.WithUnitPostNorms(new SwinTransformerV2(TinyModels.SwinV2)),
             "cait" => new Cait(TinyModels.Cait with { DepthTokenOnly = 1 }),
             _ => throw new ArgumentException(family),
         };

@@ -110,7 +110,7 @@ public sealed class FineTunerTests : IDisposable
         // A tripwire: a new TrainerOptions property must be copied by the record's copy constructor (what `with` uses) and listed here.
         string[] known = ["Epochs", "MaxSteps", "BatchSize", "Workers", "Optimizer", "ParameterGroups", "Schedule", "GradientAccumulation", "GradCheckpointing",
             "ClipGradNorm", "ClipGradValue", "Precision", "LossScaler", "Mixing", "LabelSmoothing", "Ema", "Seed", "UInt8Normalization", "RecoveryCheckpoint", "Device", "Callbacks",
-            "SkipUnreadable", "Monitor", "PlateauMonitor", "Loss", "ClipGradAgc"];
+            "SkipUnreadable", "Monitor", "PlateauMonitor", "EvalEverySteps", "KeepBestModel", "Sampler", "Loss", "ClipGradAgc"];
         Assert.Equal(known.Order(StringComparer.Ordinal), typeof(TrainerOptions).GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal));
 
         using var model = Model();
@@ -140,7 +140,8 @@ public sealed class FineTunerTests : IDisposable
             GradientAccumulation = 4, GradCheckpointing = true, ClipGradNorm = 2, ClipGradValue = 3, Precision = TrainingPrecision.Float16,
             LossScaler = new LossScalerOptions { InitScale = 8 }, Mixing = new MixupCutMix(new MixupCutMixOptions { NumClasses = 10 }), LabelSmoothing = 0.2, Ema = new EmaOptions(), Seed = 5,
             UInt8Normalization = Normalization.Inception, RecoveryCheckpoint = "r.safetensors", Device = torch.CPU, SkipUnreadable = true,
-            Monitor = Metric.ValLoss, PlateauMonitor = Metric.TrainLoss, Loss = new FocalLoss(), ClipGradAgc = 0.02, Callbacks = { callback },
+            Monitor = Metric.ValLoss, PlateauMonitor = Metric.TrainLoss, Callbacks = { callback },
+            EvalEverySteps = 100, KeepBestModel = true, Sampler = new RepeatAugSampler(), Loss = new FocalLoss(), ClipGradAgc = 0.02,
         };
         var copy = original with { };
         foreach (var property in typeof(TrainerOptions).GetProperties().Where(p => p.Name != nameof(TrainerOptions.Callbacks)))

@@ -9,6 +9,7 @@ public sealed class HeadTests
     [Theory]
     [InlineData("vit", HeadKind.ConcatPool)]
     [InlineData("swin", HeadKind.ConcatPool)]
+    [InlineData("swinv2", HeadKind.ConcatPool)]
     [InlineData("cait", HeadKind.Mlp)]
     [InlineData("deit", HeadKind.Linear)]
     public void Headed_models_give_logits_of_the_new_class_count(string family, HeadKind kind)
@@ -22,6 +23,15 @@ public sealed class HeadTests
         Assert.All(model.Module.state_dict().Keys, k => Assert.True(k.StartsWith("backbone.") || k.StartsWith("head."), k));
         model.ResetClassifier(6);
         Assert.Equal([4L, 6], AdaptationModels.Logits(model, x).shape);
+    }
+
+    [Theory]
+    [InlineData("swin")]
+    [InlineData("swinv2")]
+    public void Swin_maps_have_no_prefix_tokens_for_concat_pooling(string family)
+    {
+        using var model = new HeadedModel(AdaptationModels.Create(family), new HeadOptions { Kind = HeadKind.ConcatPool, HiddenFeatures = 16 }, numClasses: 3);
+        Assert.Equal(0, model.PrefixTokens);
     }
 
     [Fact]

@@ -26,6 +26,7 @@ public sealed class LoraTests : IDisposable
     [InlineData("deit")]
     [InlineData("beit")]
     [InlineData("swin")]
+    [InlineData("swinv2")]
     [InlineData("cait")]
     public void Merged_logits_equal_unmerged_and_base_keys_stay(string family)
     {

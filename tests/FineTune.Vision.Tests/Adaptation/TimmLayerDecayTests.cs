@@ -18,6 +18,7 @@ public sealed class TimmLayerDecayTests
     [InlineData("deit")]
     [InlineData("beit")]
     [InlineData("swin")]
+    [InlineData("swinv2")]
     [InlineData("cait")]
     public void Layer_decay_groups_equal_timms(string family)
     {

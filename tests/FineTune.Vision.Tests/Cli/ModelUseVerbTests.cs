@@ -36,7 +36,8 @@ public sealed class ModelUseVerbTests : IClassFixture<TinyTrainedWeights>, IDisp
     {
         string json = Path.Combine(_dir, "eval.json");
         var output = new StringWriter();
-        Assert.Equal(0, EvaluateVerb.Run(CommandLine.Parse([.. ModelArgs("evaluate"), "--data", Mini, "--layout", "tinyimagenet-val", "--batch", "4", "--workers", "1", "--json", json]), output));
+        Assert.Equal(0, EvaluateVerb.Run(CommandLine.Parse([.. ModelArgs("evaluate"), "--data", Mini, "--layout", "tinyimagenet-val", "--batch", "4", "--workers", "1", "--json", json,
+            "--confusion-png", Path.Combine(_dir, "confusion.png"), "--reliability-png", Path.Combine(_dir, "reliability.png")]), output));
 
         EvaluationResult expected;
         using (VisionModel model = _weights.Load())
@@ -53,6 +54,17 @@ public sealed class ModelUseVerbTests : IClassFixture<TinyTrainedWeights>, IDisp
         Assert.True(expected.Top1 >= 0.5, $"the trained tiny model should tell the three photographs apart: {expected}");
         Assert.Equal(3, root.GetProperty("per_class_top1").EnumerateObject().Count());
         Assert.Contains(expected.ToString(), output.ToString());
+        // The interval, the per-class report and calibration, printed and written.
+        var interval = expected.Top1Estimate.Interval!.Value;
+        Assert.Contains($"top-1 {expected.Top1Estimate} (95 % Clopper-Pearson interval)", output.ToString());
+        Assert.Equal([interval.Lower, interval.Upper], root.GetProperty("top1_interval_95").EnumerateArray().Select(e => e.GetDouble()));
+        var report = expected.Report(TinyImageNet.Open(Mini).Validation.ClassNames);
+        Assert.Contains(report.ToString(), output.ToString());
+        Assert.Equal(report.MacroF1, root.GetProperty("macro_f1").GetDouble(), 12);
+        Assert.Equal(expected.Calibration.Value, root.GetProperty("ece").GetDouble(), 12);
+        Assert.Equal(report.Classes.Select(c => c.Support), root.GetProperty("classes").EnumerateArray().Select(c => c.GetProperty("support").GetInt64()));
+        Assert.True(new FileInfo(Path.Combine(_dir, "confusion.png")).Length > 1000);
+        Assert.True(new FileInfo(Path.Combine(_dir, "reliability.png")).Length > 1000);
     }
 
     [Fact]
@@ -125,5 +137,19 @@ public sealed class ModelUseVerbTests : IClassFixture<TinyTrainedWeights>, IDisp
 
         var images = Assert.Throws<UsageException>(() => PredictVerb.Run(CommandLine.Parse(ModelArgs("predict")), TextWriter.Null));
         Assert.Contains("--images", images.Message);
+
+        var device = Assert.Throws<UsageException>(() => EvaluateVerb.Run(CommandLine.Parse([.. ModelArgs("evaluate"), "--data", Mini, "--layout", "tinyimagenet-val", "--device", "gpu"]), TextWriter.Null));
+        Assert.Contains("evaluate: --device: 'gpu' is not a device; use cpu, cuda, cuda:N or auto", device.Message);
+    }
+
+    [Fact]
+    public void Evaluate_on_an_explicit_cpu_device_gives_the_same_result()
+    {
+        string[] args = [.. ModelArgs("evaluate"), "--data", Mini, "--layout", "tinyimagenet-val", "--batch", "4", "--workers", "1"];
+        var plain = new StringWriter();
+        var cpu = new StringWriter();
+        Assert.Equal(0, EvaluateVerb.Run(CommandLine.Parse(args), plain));
+        Assert.Equal(0, EvaluateVerb.Run(CommandLine.Parse([.. args, "--device", "cpu"]), cpu));
+        Assert.Equal(plain.ToString(), cpu.ToString());
     }
 }

@@ -6,13 +6,21 @@ namespace FineTune.Vision.Tests.Docs;
 
 /// <summary>
 /// Every C# block in README.md and docs/*.md compiles against the library, as a top-level program with the SDK's
-/// implicit usings: the code users copy is code that builds.
+/// implicit usings: the code users copy is code that builds. A block whose first line names <c>Microsoft.NET.Sdk.Web</c>
+/// is an ASP.NET Core program: it also gets the Web SDK's implicit usings and the ASP.NET Core shared framework
+/// (<c>Microsoft.AspNetCore.App</c>, installed with every .NET SDK) as references.
 /// </summary>
 public sealed partial class DocsCompileTests
 {
     private const string ImplicitUsings =
         "global using System; global using System.IO; global using System.Linq; global using System.Collections.Generic; " +
         "global using System.Threading; global using System.Threading.Tasks;";
+
+    /// <summary>What Microsoft.NET.Sdk.Web adds to the implicit usings.</summary>
+    private const string WebImplicitUsings =
+        "global using System.Net.Http.Json; global using Microsoft.AspNetCore.Builder; global using Microsoft.AspNetCore.Hosting; " +
+        "global using Microsoft.AspNetCore.Http; global using Microsoft.AspNetCore.Routing; global using Microsoft.Extensions.Configuration; " +
+        "global using Microsoft.Extensions.DependencyInjection; global using Microsoft.Extensions.Hosting; global using Microsoft.Extensions.Logging;";
 
     public static TheoryData<string, int> Blocks()
     {
@@ -31,10 +39,12 @@ public sealed partial class DocsCompileTests
         List<SyntaxTree> companions = SampleCompanions(code, document);
         // A block of statements is a program; a block of type declarations only is a library.
         bool program = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.GlobalStatementSyntax>().Any();
+        bool web = WebProgram().IsMatch(code);
+        List<SyntaxTree> usings = [CSharpSyntaxTree.ParseText(ImplicitUsings), .. web ? [CSharpSyntaxTree.ParseText(WebImplicitUsings)] : Array.Empty<SyntaxTree>()];
         var compilation = CSharpCompilation.Create(
             $"DocBlock{index}",
-            [CSharpSyntaxTree.ParseText(ImplicitUsings), tree, .. companions],
-            References(),
+            [.. usings, tree, .. companions],
+            References(web),
             new CSharpCompilationOptions(program ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable));
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
@@ -87,13 +97,32 @@ public sealed partial class DocsCompileTests
     private static List<string> CodeBlocks(string file) =>
         [.. CSharpBlock().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value)];
 
-    private static IEnumerable<MetadataReference> References()
+    private static IEnumerable<MetadataReference> References(bool web = false)
     {
         string platform = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
         var paths = platform.Split(Path.PathSeparator).ToHashSet(StringComparer.Ordinal);
         paths.Add(typeof(FineTune.Vision.Models.VisionModel).Assembly.Location);
         paths.Add(typeof(TorchSharp.torch).Assembly.Location);
+        if (web) paths.UnionWith(AspNetCoreAssemblies());
         return paths.Where(File.Exists).Select(p => MetadataReference.CreateFromFile(p));
+    }
+
+    /// <summary>
+    /// The assemblies of the ASP.NET Core shared framework of this runtime's version (beside Microsoft.NETCore.App, e.g.
+    /// /usr/share/dotnet/shared/Microsoft.AspNetCore.App/10.0.12), or of the newest one of the same major version.
+    /// </summary>
+    private static IEnumerable<string> AspNetCoreAssemblies()
+    {
+        var runtime = new DirectoryInfo(Path.GetDirectoryName(typeof(object).Assembly.Location)!); // shared/Microsoft.NETCore.App/<version>
+        string shared = runtime.Parent!.Parent!.FullName, version = runtime.Name;
+        string aspNet = Path.Combine(shared, "Microsoft.AspNetCore.App");
+        string? folder = Directory.Exists(Path.Combine(aspNet, version)) ? Path.Combine(aspNet, version)
+            : Directory.Exists(aspNet) ? Directory.GetDirectories(aspNet, $"{Environment.Version.Major}.*").OrderBy(d => Version.TryParse(Path.GetFileName(d).Split('-')[0], out var v) ? v : null).LastOrDefault()
+            : null;
+        Assert.True(folder is not null,
+            $"The ASP.NET Core blocks of the docs compile against the ASP.NET Core shared framework, which is not installed beside {runtime.FullName} " +
+            "(install the .NET SDK, or the aspnetcore-runtime package of this version).");
+        return Directory.EnumerateFiles(folder!, "*.dll");
     }
 
     [GeneratedRegex(@"```csharp\r?\n(.*?)```", RegexOptions.Singleline)]
@@ -101,4 +130,7 @@ public sealed partial class DocsCompileTests
 
     [GeneratedRegex(@"\A// (samples/[A-Za-z0-9.]+/Program\.cs)")]
     private static partial Regex SampleProgram();
+
+    [GeneratedRegex(@"\A//[^\n]*Microsoft\.NET\.Sdk\.Web")]
+    private static partial Regex WebProgram();
 }

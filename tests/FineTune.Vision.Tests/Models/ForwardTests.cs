@@ -8,7 +8,7 @@ namespace FineTune.Vision.Tests.Models;
 /// <summary>Forward shapes, features, pre-logits, train/eval behaviour and classifier reset for tiny models of every family.</summary>
 public sealed class ForwardTests
 {
-    public static TheoryData<string> Families => new(["vit", "deit_distilled", "beit", "swin", "cait"]);
+    public static TheoryData<string> Families => new(["vit", "deit_distilled", "beit", "swin", "swinv2", "cait"]);
 
     internal static VisionModel Tiny(string family, Func<ModelConfig, ModelConfig>? change = null)
     {
@@ -19,6 +19,7 @@ public sealed class ForwardTests
             "deit_distilled" => new VisionTransformerDistilled((VitConfig)change(TinyModels.Vit)),
             "beit" => new Beit((BeitConfig)change(TinyModels.Beit)),
             "swin" => new SwinTransformer((SwinConfig)change(TinyModels.Swin)),
+            "swinv2" => TinyModels.WithUnitPostNorms(new SwinTransformerV2((SwinV2Config)change(TinyModels.SwinV2))),
             "cait" => new Cait((CaitConfig)change(TinyModels.Cait)),
             _ => throw new ArgumentOutOfRangeException(nameof(family)),
         };
@@ -37,7 +38,7 @@ public sealed class ForwardTests
         {
             "vit" or "cait" or "beit" => [2, 17, 32],
             "deit_distilled" => [2, 18, 32],
-            _ => [2, 8, 8, 32],    // Swin: NHWC after two stages (grid 16 → 8), width 16 * 2
+            _ => [2, 8, 8, 32],    // Swin (v1, v2): NHWC after two stages (grid 16 → 8), width 16 * 2
         };
         Assert.Equal(expectedFeatures, features.shape);
         Assert.Equal(new long[] { 2, model.NumFeatures }, model.ForwardHead(features, preLogits: true).shape);

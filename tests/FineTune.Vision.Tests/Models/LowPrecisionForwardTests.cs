@@ -10,7 +10,7 @@ namespace FineTune.Vision.Tests.Models;
 /// </summary>
 public sealed class LowPrecisionForwardTests
 {
-    public static TheoryData<string> Families() => ["vit", "deit", "beit", "swin", "cait"];
+    public static TheoryData<string> Families() => ["vit", "deit", "beit", "swin", "swinv2", "cait"];
 
     [Theory]
     [MemberData(nameof(Families))]
@@ -23,6 +23,7 @@ public sealed class LowPrecisionForwardTests
             "deit" => new VisionTransformerDistilled(TinyModels.Vit),
             "beit" => new Beit(TinyModels.Beit with { UseRelPosBias = true }),
             "swin" => new SwinTransformer(TinyModels.Swin),
+            "swinv2" => TinyModels.WithUnitPostNorms(new SwinTransformerV2(TinyModels.SwinV2)),    // k_bias, coordinate table, mask stay fp32
             _ => new Cait(TinyModels.Cait),
         };
         model.eval();

@@ -91,6 +91,39 @@ public sealed class StateDictKeyTests
     }
 
     [Fact]
+    public void SwinV2()
+    {
+        using var m = new SwinTransformerV2(TinyModels.SwinV2);
+        string[] block =
+        [
+            "attn.logit_scale", "attn.q_bias", "attn.v_bias", "attn.cpb_mlp.0.weight", "attn.cpb_mlp.0.bias", "attn.cpb_mlp.2.weight",
+            "attn.qkv.weight", "attn.proj.weight", "attn.proj.bias", "norm1.weight", "norm1.bias",
+            "mlp.fc1.weight", "mlp.fc1.bias", "mlp.fc2.weight", "mlp.fc2.bias", "norm2.weight", "norm2.bias",
+        ];
+        string[] expected =
+        [
+            "patch_embed.proj.weight", "patch_embed.proj.bias", "patch_embed.norm.weight", "patch_embed.norm.bias",
+            .. Repeat("layers.0.blocks", 2, block),
+            "layers.1.downsample.reduction.weight", "layers.1.downsample.norm.weight", "layers.1.downsample.norm.bias",
+            .. Repeat("layers.1.blocks", 2, block), "norm.weight", "norm.bias", "head.fc.weight", "head.fc.bias",
+        ];
+        AssertKeys(expected, m);
+        var sd = m.state_dict();
+        Assert.Equal([4, 1, 1], sd["layers.1.blocks.1.attn.logit_scale"].shape);
+        Assert.Equal([512, 2], sd["layers.1.blocks.1.attn.cpb_mlp.0.weight"].shape);
+        Assert.Equal([4, 512], sd["layers.1.blocks.1.attn.cpb_mlp.2.weight"].shape);
+        Assert.Equal([32, 64], sd["layers.1.downsample.reduction.weight"].shape);
+        Assert.Equal([32], sd["layers.1.downsample.norm.weight"].shape);    // V2 normalises after the reduction
+        // k_bias, relative_coords_table, relative_position_index and attn_mask are non-persistent buffers, as in timm
+        foreach (var b in new[] { "layers.0.blocks.1.attn.k_bias", "layers.0.blocks.1.attn.relative_coords_table", "layers.0.blocks.1.attn.relative_position_index", "layers.0.blocks.1.attn_mask" })
+        {
+            Assert.NotNull(m.get_buffer(b));
+            Assert.DoesNotContain(b, sd.Keys);
+        }
+        Assert.Equal([1, 7, 7, 2], m.get_buffer("layers.0.blocks.0.attn.relative_coords_table")!.shape);
+    }
+
+    [Fact]
     public void Cait()
     {
         using var m = new Cait(TinyModels.Cait);

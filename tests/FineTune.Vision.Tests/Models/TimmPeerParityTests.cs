@@ -9,7 +9,7 @@ namespace FineTune.Vision.Tests.Models;
 
 /// <summary>
 /// Logits parity with timm's forward paths (STYLE.md section 7 rule 12) for every family: ViT (class/register tokens,
-/// no_embed_class, LayerScale, token/avg pooling, fc_norm), DeiT distilled, BEiT, CaiT and Swin. The peer is real
+/// no_embed_class, LayerScale, token/avg pooling, fc_norm), DeiT distilled, BEiT, CaiT, Swin and Swin V2 (cosine attention, continuous position bias, pretrained_window_sizes). The peer is real
 /// timm (v1.0.28 source on Debian's torch 1.13), run by Fixtures/Models/make_parity_fixtures.py: each case is a
 /// registered timm name with timm kwargs, random weights in timm's keys, and timm's features and logits for one
 /// shared input batch. (It replaced timm_peer.py, a transcription of timm's forward paths.)
@@ -26,7 +26,7 @@ public sealed class TimmPeerParityTests
 
     /// <summary>Every case of the fixture (a guard test checks this list against the fixture's).</summary>
     private static readonly string[] CaseList =
-        ["vit_token", "vit_reg_avg_ls", "vit_nocls_avg", "deit_distilled", "beit_relpos_avg", "beit_abs_token", "cait", "swin", "swin_pad"];
+        ["vit_token", "vit_reg_avg_ls", "vit_nocls_avg", "deit_distilled", "beit_relpos_avg", "beit_abs_token", "cait", "swin", "swin_pad", "swinv2", "swinv2_pretrained_ws"];
 
     /// <summary><see cref="CaseList"/> for the theories.</summary>
     public static TheoryData<string> CaseNames => new(CaseList);
@@ -89,7 +89,7 @@ public sealed class TimmPeerParityTests
     public void Every_family_has_parity_cases_and_every_case_is_tested()
     {
         var cases = Cases.Value.Values.ToList();
-        Assert.Equal(["beit", "cait", "deit", "swin", "vit"], cases.Select(c => c.Family).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["beit", "cait", "deit", "swin", "swinv2", "vit"], cases.Select(c => c.Family).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(cases.Select(c => c.Case).Order(StringComparer.Ordinal), CaseList.Order(StringComparer.Ordinal));
     }
 

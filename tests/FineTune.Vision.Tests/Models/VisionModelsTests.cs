@@ -11,7 +11,7 @@ namespace FineTune.Vision.Tests.Models;
 /// <summary>VisionModels.Create/Load, model.Save, seeds, unknown names, class names and the data config presets.</summary>
 public sealed class VisionModelsTests
 {
-    public static TheoryData<string> Families => ["vit", "deit", "beit", "swin", "cait"];
+    public static TheoryData<string> Families => ["vit", "deit", "beit", "swin", "swinv2", "cait"];
 
     private static VisionModel Tiny(string family, long? seed = 0) => family switch
     {
@@ -19,6 +19,7 @@ public sealed class VisionModelsTests
         "deit" => VisionModels.Create<VitConfig>("deit_tiny_distilled_patch16_224", _ => TinyModels.Vit, seed: seed),
         "beit" => VisionModels.Create<BeitConfig>("beit_base_patch16_224", _ => TinyModels.Beit, seed: seed),
         "swin" => VisionModels.Create<SwinConfig>("swin_tiny_patch4_window7_224", _ => TinyModels.Swin, seed: seed),
+        "swinv2" => TinyModels.WithUnitPostNorms(VisionModels.Create<SwinV2Config>("swinv2_tiny_window8_256", _ => TinyModels.SwinV2, seed: seed)),
         _ => VisionModels.Create<CaitConfig>("cait_xxs24_224", _ => TinyModels.Cait, seed: seed),
     };
 
@@ -171,7 +172,7 @@ public sealed class VisionModelsTests
     {
         var e = Assert.Throws<ArgumentException>(() => VisionModels.Create(name));
         Assert.Contains($"'{family}' family is not supported", e.Message);
-        Assert.Contains("vit, deit, beit, swin, cait", e.Message);
+        Assert.Contains("vit, deit, beit, swin, swinv2, cait", e.Message);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using FineTune.Vision.Metrics;
 using FineTune.Vision.Data;
 using FineTune.Vision.Imaging;
 using FineTune.Vision.Recipes;
@@ -58,6 +59,16 @@ public sealed class SmokeDataTests : IDisposable
         var loaded = ResultsTable.Load(Path.Combine(_dir, "results.csv"));
         Assert.Equal(table.Rows, loaded.Rows);
         Assert.Contains("| cait_s36_384 | adamw, full | 12 | 87.00 | 97.50 | – | – |", loaded.ToMarkdown());
+        // With its sample count a row prints top-1's 95 % Clopper–Pearson interval: 87 of 100 correct.
+        table.Upsert(new ResultsRow("vit_large_patch16_384", "adamw, full", 10, 0.87, 0.99, null, null, Samples: 100));
+        table.Save(_dir);
+        loaded = ResultsTable.Load(Path.Combine(_dir, "results.csv"));
+        Assert.Equal(table.Rows, loaded.Rows);
+        Assert.Contains($"| vit_large_patch16_384 | adamw, full | 10 | 87.00 {ConfidenceInterval.ForProportion(87, 100)} | 99.00 |", loaded.ToMarkdown());
+        Assert.Equal("[78.8, 92.9]", ConfidenceInterval.ForProportion(87, 100).ToString()); // scipy.stats.binomtest(87, 100).proportion_ci()
+        // A table written before the samples column still loads.
+        File.WriteAllText(Path.Combine(_dir, "results.csv"), "model,settings,epochs,top1,top5,ema_top1,ema_top5\ncait_s36_384,adamw; full,10,0.8674,0.97,,\n");
+        Assert.Equal(0, ResultsTable.Load(Path.Combine(_dir, "results.csv")).Rows.Single().Samples);
         File.WriteAllText(Path.Combine(_dir, "results.csv"), "something else\n");
         Assert.Throws<InvalidDataException>(() => ResultsTable.Load(Path.Combine(_dir, "results.csv")));
     }

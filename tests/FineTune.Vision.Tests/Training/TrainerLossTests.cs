@@ -140,6 +140,9 @@ public sealed class TrainerLossTests : IDisposable
         trainer.Fit(train);
         Assert.Equal(expected, recorder.Losses[0], 4);
         Assert.Equal(ScalarType.BFloat16, loss.Teacher.Module.parameters().First().dtype);
+        loss.Dispose();                                                     // the loss owns a teacher it loaded
+        Assert.Throws<ObjectDisposedException>(() => loss.TeacherLogits(zeros(1, 3, 28, 28)));
+        Assert.Throws<InvalidOperationException>(() => loss.Teacher.Module.parameters().First().dtype);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Layer-decay parameter groups from REAL timm (timm.optim._param_groups.param_groups_layer_decay, timm v1.0.28 source,
-Debian python3-torch 1.13) for the tiny configurations the tests use (tests/…/Models/TinyModels.cs).
+Debian python3-torch 1.13) for the tiny configurations the tests use (the five families and Swin V2) (tests/…/Models/TinyModels.cs).
 
 Run from the repository root:
   PYTHONPATH=/work/timm-src /usr/bin/python3 tests/FineTune.Vision.Tests/Fixtures/Adaptation/make_timm_layer_decay.py
@@ -24,6 +24,7 @@ FAMILIES = {
     'deit': ('deit_base_distilled_patch16_224', dict(img_size=32, patch_size=8, embed_dim=32, depth=2, num_heads=2, num_classes=5)),
     'beit': ('beit_base_patch16_224', dict(img_size=32, patch_size=8, embed_dim=32, depth=2, num_heads=2, num_classes=5)),
     'swin': ('swin_tiny_patch4_window7_224', dict(img_size=32, patch_size=2, embed_dim=16, depths=(2, 2), num_heads=(2, 4), window_size=4, num_classes=5)),
+    'swinv2': ('swinv2_tiny_window8_256', dict(img_size=32, patch_size=2, embed_dim=16, depths=(2, 2), num_heads=(2, 4), window_size=4, num_classes=5)),
     'cait': ('cait_xxs24_224', dict(img_size=32, patch_size=8, embed_dim=32, depth=2, num_heads=4, num_classes=5, init_values=0.1, depth_token_only=1)),
 }
 

@@ -13,9 +13,10 @@ non-trivial initialisation with a fixed seed (every parameter is checked to infl
                                  for DeiT distilled also `logits_head` / `logits_dist` (the two heads before averaging)
   parity/input.safetensors       `input` [2,3,32,32], the one batch every case runs on
   parity/cases.json              [{case, model, family, timm_kwargs, weights, io}]
-Kept small (about 0.5 MB in all): embed_dim 16 (Swin 8), depth 2, float32.
+Kept small (about 0.7 MB in all): embed_dim 16 (Swin 8), depth 2, float32.
 """
 import json
+import math
 import os
 import struct
 
@@ -70,6 +71,16 @@ CASES = [
     ("swin_pad", "swin_tiny_patch4_window7_224", "swin",
      dict(img_size=32, patch_size=4, embed_dim=8, depths=[2, 2], num_heads=[2, 4], window_size=3,
           num_classes=5)),
+    # Swin V2: cosine attention with logit scale, continuous position bias (cpb_mlp), residual post-norm, V2 patch
+    # merging; grid 16, window 4: shifted windows with masks in both stages
+    ("swinv2", "swinv2_tiny_window8_256", "swinv2",
+     dict(img_size=32, patch_size=2, embed_dim=8, depths=[2, 2], num_heads=[2, 4], window_size=4, mlp_ratio=2.0,
+          num_classes=5)),
+    # Swin V2 with pretrained_window_sizes (the 12to16 variant's kind): grid 8, window 4 shifted in stage 0 with
+    # coordinates scaled for a pre-training window of 3; stage 1 (4x4) is one unshifted window scaled for 6
+    ("swinv2_pretrained_ws", "swinv2_base_window12to16_192to256", "swinv2",
+     dict(img_size=32, patch_size=4, embed_dim=8, depths=[2, 2], num_heads=[2, 4], window_size=4,
+          pretrained_window_sizes=[3, 6], num_classes=5)),
 ]
 
 
@@ -95,7 +106,8 @@ def write_safetensors(path, tensors):
 def randomize(model: nn.Module, gen: torch.Generator):
     """Every parameter random and non-trivial: N(0, 0.2) for weights, biases, tokens and position embeddings;
     LayerNorm weights 1 + N(0, 0.2); LayerScale / gamma values 0.5 + N(0, 0.2) so residual branches matter;
-    relative position bias tables N(0, 0.5) so that a wrong index visibly changes attention."""
+    relative position bias tables N(0, 0.5) so that a wrong index visibly changes attention; Swin V2 logit scales
+    log(10) + N(0, 1) with head 0 at 5.0, above timm's clamp at log(100), so that the clamp is tested."""
     norm_weights = {id(m.weight) for m in model.modules() if isinstance(m, nn.LayerNorm)}
     for name, p in model.named_parameters():
         noise = torch.randn(p.shape, generator=gen)
@@ -105,6 +117,9 @@ def randomize(model: nn.Module, gen: torch.Generator):
             p.copy_(0.5 + 0.2 * noise)
         elif "relative_position_bias_table" in name:
             p.copy_(0.5 * noise)
+        elif name.endswith("logit_scale"):
+            p.copy_(math.log(10) + noise)
+            p.view(-1)[0] = 5.0
         else:
             p.copy_(0.2 * noise)
 
