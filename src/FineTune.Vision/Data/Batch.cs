@@ -27,10 +27,13 @@ public sealed class Batch
     /// <summary>The labels, [Count], int64.</summary>
     public Tensor Labels { get; }
 
-    /// <summary>Number of samples (the batch size, or fewer for a last or shrunk batch).</summary>
+    /// <summary>
+    /// Number of rows: the samples (the batch size, or fewer for a last or shrunk batch), times the splits of a
+    /// <see cref="SampleSource.Splits"/> source, whose batches hold each sample once per split, split-wise.
+    /// </summary>
     public int Count => _indices.Length;
 
-    /// <summary>The dataset index of each sample, in batch order.</summary>
+    /// <summary>The dataset index of each row, in batch order (repeated per split for a split source).</summary>
     public IReadOnlyList<int> SampleIndices => _indices;
 
     /// <summary>The epoch this batch belongs to.</summary>

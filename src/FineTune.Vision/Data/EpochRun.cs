@@ -81,7 +81,8 @@ internal sealed class EpochRun : IEnumerator<Batch>
                 continue;
             }
             var (images, labels) = slot.View(kept, _source.SampleShape);
-            _current = new Batch(images, labels, slot.Indices[..kept], _epoch, _firstBatch + _yieldedBatches++);
+            var (batchImages, batchLabels, indices) = _source.ArrangeSplits(images, labels, slot.Indices[..kept]);
+            _current = new Batch(batchImages, batchLabels, indices, _epoch, _firstBatch + _yieldedBatches++);
             _yieldedSamples += kept;
             _held = slot;
             return true;

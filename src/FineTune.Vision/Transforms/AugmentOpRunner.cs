@@ -27,6 +27,38 @@ internal static class AugmentOpRunner
         return Apply(image, spec.Op, arg, interpolation, fill);
     }
 
+    /// <summary>
+    /// timm's <c>AugmentOp.__call__</c>, draws in timm's order: the probability gate, magnitude noise (Gaussian, or
+    /// uniform in [0, magnitude] when <paramref name="magnitudeStd"/> is +∞) clamped to [0, <paramref name="magnitudeMax"/>],
+    /// the sign, and for geometric ops the filter.
+    /// </summary>
+    public static RgbImage ApplyTimm(RgbImage image, AugmentOpSpec spec, double probability, double magnitude, double magnitudeStd,
+                                     double magnitudeMax, IReadOnlyList<Interpolation> interpolations, RgbColor fill, Random rng) =>
+        DrawTimm(spec, probability, magnitude, magnitudeStd, magnitudeMax, interpolations, rng) is { } draw
+            ? ApplyTimmAt(image, spec, draw, fill)
+            : image;
+
+    /// <summary>The random half of <see cref="ApplyTimm"/>: null when the probability gate skips the op.</summary>
+    public static TimmOpDraw? DrawTimm(AugmentOpSpec spec, double probability, double magnitude, double magnitudeStd,
+                                       double magnitudeMax, IReadOnlyList<Interpolation> interpolations, Random rng)
+    {
+        if (probability < 1.0 && rng.NextDouble() > probability) return null;
+        if (double.IsPositiveInfinity(magnitudeStd)) magnitude = rng.Uniform(0, magnitude);
+        else if (magnitudeStd > 0) magnitude = rng.Gaussian(magnitude, magnitudeStd);
+        magnitude = Math.Clamp(magnitude, 0.0, magnitudeMax);
+        bool negate = spec.HasArgument && spec.Signed && rng.NextDouble() > 0.5;
+        Interpolation interpolation = interpolations[0];
+        if (IsGeometric(spec.Op) && interpolations.Count > 1) interpolation = interpolations[rng.Next(interpolations.Count)];
+        return new TimmOpDraw(magnitude, negate, interpolation);
+    }
+
+    /// <summary>timm's op with resolved draws: level = magnitude / 10, the argument, then the op.</summary>
+    public static RgbImage ApplyTimmAt(RgbImage image, AugmentOpSpec spec, TimmOpDraw draw, RgbColor fill)
+    {
+        double arg = spec.HasArgument ? spec.ArgumentAtLevel(draw.Magnitude / 10.0, image.Width, image.Height, draw.Negate) : 0;
+        return Apply(image, spec.Op, arg, draw.Interpolation, fill);
+    }
+
     public static RgbImage Apply(RgbImage image, AugmentOp op, double arg, Interpolation interpolation, RgbColor fill)
     {
         if (IsGeometric(op)) return Warp(image, op, arg, interpolation, fill);
@@ -68,3 +100,6 @@ internal static class AugmentOpRunner
         }
     }
 }
+
+/// <summary>The drawn values of one timm op application: magnitude (0–10 scale, after noise and clamp), sign and filter.</summary>
+internal readonly record struct TimmOpDraw(double Magnitude, bool Negate, Interpolation Interpolation);

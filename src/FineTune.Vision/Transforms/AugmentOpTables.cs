@@ -20,7 +20,8 @@ public static class AugmentOpTables
 
     /// <summary>
     /// timm's ops by name (<c>timm/data/auto_augment.py</c>), for a level = magnitude / 10: enhancements 0.1 + 1.8·level
-    /// ("Increasing": 1 ± 0.9·level, at least 0.1), rotate ±30°, shear ±0.3, relative translate ±0.45 of the side,
+    /// ("Increasing": 1 ± 0.9·level, at least 0.1), rotate ±30°, shear ±0.3, relative translate ±0.45 of the side (timm's positive
+    /// offset moves the content left or up: <c>Image.transform</c> with (1, 0, pixels, 0, 1, 0), so the multiplier is −1),
     /// posterize ⌊4·level⌋ bits (Increasing 4 − ⌊4·level⌋, Original 4 + ⌊4·level⌋), solarize threshold ⌊256·level⌋
     /// (Increasing 256 − ⌊256·level⌋), solarize-add ⌊110·level⌋.
     /// </summary>
@@ -44,9 +45,23 @@ public static class AugmentOpTables
         S("SharpnessIncreasing", AugmentOp.Sharpness, high: 0.9, signed: true, origin: 1, min: 0.1),
         S("ShearX", AugmentOp.ShearX, high: 0.3, signed: true),
         S("ShearY", AugmentOp.ShearY, high: 0.3, signed: true),
-        S("TranslateXRel", AugmentOp.TranslateX, high: 0.45, signed: true, scale: MagnitudeScale.ImageWidth),
-        S("TranslateYRel", AugmentOp.TranslateY, high: 0.45, signed: true, scale: MagnitudeScale.ImageHeight),
+        S("TranslateXRel", AugmentOp.TranslateX, high: 0.45, signed: true, scale: MagnitudeScale.ImageWidth, multiplier: -1),
+        S("TranslateYRel", AugmentOp.TranslateY, high: 0.45, signed: true, scale: MagnitudeScale.ImageHeight, multiplier: -1),
     }.ToDictionary(s => s.Name, StringComparer.Ordinal);
+
+    /// <summary>timm's op <paramref name="name"/> with the relative translations' range set to <paramref name="translatePct"/> (timm hparam <c>translate_pct</c>).</summary>
+    internal static AugmentOpSpec TimmOp(string name, double translatePct)
+    {
+        AugmentOpSpec spec = Timm[name];
+        return spec.Scale == MagnitudeScale.Absolute || spec.Op is not (AugmentOp.TranslateX or AugmentOp.TranslateY) ? spec : spec with { High = translatePct };
+    }
+
+    /// <summary>timm's <c>_AUGMIX_TRANSFORMS</c>: the AugMix op set (the increasing variants, no invert or solarize-add).</summary>
+    public static IReadOnlyList<string> TimmAugMix { get; } =
+    [
+        "AutoContrast", "ColorIncreasing", "ContrastIncreasing", "BrightnessIncreasing", "SharpnessIncreasing", "Equalize",
+        "Rotate", "PosterizeIncreasing", "SolarizeIncreasing", "ShearX", "ShearY", "TranslateXRel", "TranslateYRel",
+    ];
 
     /// <summary>timm's <c>_RAND_TRANSFORMS</c>: the RandAugment op set.</summary>
     public static IReadOnlyList<string> TimmRandAugment { get; } =

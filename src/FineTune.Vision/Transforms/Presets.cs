@@ -123,4 +123,36 @@ public static class Presets
         ISampleTensorTransform[] tensor = erasing > 0 ? [new RandomErasing(erasing)] : [];
         return builder.BuildEncoder(size, size, normalization ?? Normalization.ImageNet, tensor);
     }
+
+    /// <summary>
+    /// DeiT III's 3-Augment (<c>deit/augment.py</c>, <c>new_data_aug_generator</c>): RandomResizedCrop (or DeiT's simple
+    /// random crop, <see cref="ThreeAugmentOptions.SimpleRandomCrop"/>) and a horizontal flip, then per image one of
+    /// grayscale, solarization (threshold 128) or Gaussian blur (σ uniform in [0.1, 2]) drawn uniformly, then colour
+    /// jitter (0.3). Add <see cref="ComposeBuilder.BuildEncoder"/>, or use <see cref="ThreeAugment"/>.
+    /// </summary>
+    /// <remarks>
+    /// DeiT blurs with Pillow's <c>ImageFilter.GaussianBlur(radius)</c> (three box blurs approximating a Gaussian of
+    /// standard deviation <c>radius</c>); here the library's true Gaussian (<see cref="GaussianBlur"/>, kernel 13, σ = radius)
+    /// stands in, so blurred images differ from DeiT's by a few levels. Grayscale and solarization are Pillow-exact.
+    /// </remarks>
+    public static ComposeBuilder ThreeAugmentBuilder(ThreeAugmentOptions? options = null)
+    {
+        options ??= new ThreeAugmentOptions();
+        options.Validate();
+        var builder = new ComposeBuilder();
+        if (options.SimpleRandomCrop)
+            builder.Resize(options.Size, options.Interpolation).RandomCrop(options.Size, padding: 4, paddingMode: PaddingMode.Reflect);
+        else
+            builder.RandomResizedCrop(new RandomResizedCropOptions { Size = options.Size, Scale = options.Scale, Interpolation = options.Interpolation });
+        builder.RandomHorizontalFlip().Add(new RandomChoice(new Grayscale(), new Solarize(128), new GaussianBlur(13, 0.1, 2.0)));
+        if (options.ColorJitter is { } cj and > 0) builder.ColorJitter(cj, cj, cj);
+        return builder;
+    }
+
+    /// <summary>The 3-Augment training encoder: <see cref="ThreeAugmentBuilder"/>'s transforms, ToTensor + Normalize, then <paramref name="tensorTransforms"/>.</summary>
+    public static SampleEncoder ThreeAugment(ThreeAugmentOptions? options = null, params ISampleTensorTransform[] tensorTransforms)
+    {
+        options ??= new ThreeAugmentOptions();
+        return ThreeAugmentBuilder(options).BuildEncoder(options.Size, options.Size, options.Normalization, tensorTransforms);
+    }
 }

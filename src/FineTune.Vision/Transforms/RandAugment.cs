@@ -23,7 +23,7 @@ public sealed class RandAugment : ITransform
         Options = options;
         IEnumerable<string> names = options.Weighted ? AugmentOpTables.TimmRandAugmentWeighted.Select(w => w.Name)
             : options.Increasing ? AugmentOpTables.TimmRandAugmentIncreasing : AugmentOpTables.TimmRandAugment;
-        _ops = names.Select(n => WithTranslatePct(AugmentOpTables.Timm[n], options.TranslatePct)).ToArray();
+        _ops = names.Select(n => AugmentOpTables.TimmOp(n, options.TranslatePct)).ToArray();
         _weights = options.Weighted ? AugmentOpTables.TimmRandAugmentWeighted.Select(w => w.Weight).ToArray() : null;
     }
 
@@ -59,24 +59,9 @@ public sealed class RandAugment : ITransform
     }
 
     /// <summary>timm's <c>AugmentOp.__call__</c>: probability gate, magnitude noise and clamp, sign, op.</summary>
-    private RgbImage ApplyOp(RgbImage image, AugmentOpSpec spec, Random rng)
-    {
-        if (Options.Probability < 1.0 && rng.NextDouble() > Options.Probability) return image;
-        double magnitude = Options.Magnitude;
-        if (double.IsPositiveInfinity(Options.MagnitudeStd)) magnitude = rng.Uniform(0, magnitude);
-        else if (Options.MagnitudeStd > 0) magnitude = rng.Gaussian(magnitude, Options.MagnitudeStd);
-        magnitude = Math.Clamp(magnitude, 0.0, Options.MagnitudeMax ?? 10.0);
-        double arg = 0;
-        if (spec.HasArgument)
-        {
-            bool negate = spec.Signed && rng.NextDouble() > 0.5;
-            arg = spec.ArgumentAtLevel(magnitude / 10.0, image.Width, image.Height, negate);
-        }
-        Interpolation interpolation = Options.Interpolations[0];
-        if (AugmentOpRunner.IsGeometric(spec.Op) && Options.Interpolations.Count > 1)
-            interpolation = Options.Interpolations[rng.Next(Options.Interpolations.Count)];
-        return AugmentOpRunner.Apply(image, spec.Op, arg, interpolation, Options.Fill);
-    }
+    private RgbImage ApplyOp(RgbImage image, AugmentOpSpec spec, Random rng) =>
+        AugmentOpRunner.ApplyTimm(image, spec, Options.Probability, Options.Magnitude, Options.MagnitudeStd, Options.MagnitudeMax ?? 10.0,
+                                  Options.Interpolations, Options.Fill, rng);
 
     /// <summary>NumPy's <c>choice(n, size, replace=False, p=weights)</c>: successive draws from the renormalised remainder.</summary>
     private static int[] WeightedWithoutReplacement(double[] weights, int count, Random rng)
@@ -97,7 +82,4 @@ public sealed class RandAugment : ITransform
         }
         return picks;
     }
-
-    private static AugmentOpSpec WithTranslatePct(AugmentOpSpec spec, double pct) =>
-        spec.Scale == MagnitudeScale.Absolute || spec.Op is not (AugmentOp.TranslateX or AugmentOp.TranslateY) ? spec : spec with { High = pct };
 }

@@ -16,6 +16,10 @@ public sealed class AugmentPreviewVerbTests : IDisposable
     [InlineData("autoaugment")]
     [InlineData("trivialaugment")]
     [InlineData("seed000")]
+    [InlineData("original")]
+    [InlineData("v0r-mstd0.5")]
+    [InlineData("augmix-m3-w3")]
+    [InlineData("3a")]
     public void Writes_a_grid_of_distinct_versions(string policy)
     {
         string output = Path.Combine(_dir, "grid.png");

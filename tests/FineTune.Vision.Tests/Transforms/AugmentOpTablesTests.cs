@@ -26,8 +26,10 @@ public sealed class AugmentOpTablesTests
         Assert.Equal(1 - 0.81, Timm("ContrastIncreasing", 9, negate: true), 12);
         Assert.Equal(0.1, Timm("BrightnessIncreasing", 20, negate: true), 12); // max(0.1, 1 - 1.8)
         Assert.Equal(0.27, Timm("ShearX", 9), 12);
-        Assert.Equal(0.45 * 0.9 * 100, Timm("TranslateXRel", 9), 9);
-        Assert.Equal(0.45 * 0.9 * 60, Timm("TranslateYRel", 9), 9);
+        // timm's pixels = pct·side go into Image.transform's (1, 0, pixels, ...): positive moves the content left (up),
+        // so AugmentOp.TranslateX's argument (positive: right) is its negation (pinned against timm in TimmAugmentParityTests).
+        Assert.Equal(-0.45 * 0.9 * 100, Timm("TranslateXRel", 9), 9);
+        Assert.Equal(-0.45 * 0.9 * 60, Timm("TranslateYRel", 9), 9);
     }
 
     [Fact]
