@@ -68,7 +68,7 @@ public sealed class TrainingOptimizer : IDisposable
         _multipliers[index] = multiplier;
     }
 
-    /// <summary>Sets SGD momentum, or Adam's β1, on every group (momentum cycling).</summary>
+    /// <summary>Sets SGD or LARS momentum, or Adam's, LAMB's or Lion's β1, on every group (momentum cycling).</summary>
     public void SetMomentum(double momentum)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -79,6 +79,7 @@ public sealed class TrainingOptimizer : IDisposable
                 case SGD.ParamGroup sgd: sgd.Momentum = momentum; break;
                 case AdamW.ParamGroup adamw: adamw.Betas = (momentum, adamw.Betas.Item2); break;
                 case Adam.ParamGroup adam: adam.Betas = (momentum, adam.Betas.Item2); break;
+                case ManagedParamGroup managed: managed.Options.Beta1 = momentum; break;
             }
         }
     }
