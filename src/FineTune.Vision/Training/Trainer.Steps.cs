@@ -42,6 +42,7 @@ public sealed partial class Trainer
         if (raise) Raise(TrainingEvent.AfterLoss);
         meter?.Add(loss, logits, labels, batch.Count);
         if (!Context.SkipStep) Backward(loss);
+        if (Options.Sam is { } sam && !Context.SkipStep) SharpnessAwareBackward(sam, images, labels, targets);
         if (stepNow) OptimizerStep(lr, raise);
         if (raise) Raise(TrainingEvent.BatchEnd);
         Context.ClearBatch();
@@ -65,6 +66,26 @@ public sealed partial class Trainer
             ? distilled.ForwardDistilled(images)
             : (_model.Module.call(images), null);
         return (logits, lossFunction.Forward(new LossInput(logits, labels, targets, images, distLogits)));
+    }
+
+    /// <summary>
+    /// SAM's second pass (the first gradients are in place): weights moved uphill along them, gradients cleared and
+    /// computed again at the moved weights (same batch, the step's dropout and drop path drawn afresh), weights put back.
+    /// The optimizer then steps with the second gradients. The reported loss and metrics stay the first pass's.
+    /// </summary>
+    private void SharpnessAwareBackward(SamOptions sam, Tensor images, Tensor labels, Tensor? targets)
+    {
+        var moved = SharpnessAwareMinimization.Perturb(_model.Module.parameters().Where(p => p.requires_grad), sam);
+        try
+        {
+            Optimizer.ZeroGrad();
+            (_, Tensor loss) = Forward(images, labels, targets);
+            Backward(loss);
+        }
+        finally
+        {
+            SharpnessAwareMinimization.Restore(moved);
+        }
     }
 
     /// <summary>The batch as float images on the device: uint8 batches are normalised there (a new tensor), float ones moved.</summary>

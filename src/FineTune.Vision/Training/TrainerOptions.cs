@@ -26,7 +26,7 @@ public sealed record TrainerOptions
             (original.GradientAccumulation, original.GradCheckpointing, original.ClipGradNorm, original.ClipGradValue, original.Precision, original.LossScaler, original.Mixing, original.LabelSmoothing);
         (Ema, Seed, UInt8Normalization, Device, RecoveryCheckpoint, SkipUnreadable, Monitor, PlateauMonitor) =
             (original.Ema, original.Seed, original.UInt8Normalization, original.Device, original.RecoveryCheckpoint, original.SkipUnreadable, original.Monitor, original.PlateauMonitor);
-        (EvalEverySteps, KeepBestModel, Sampler) = (original.EvalEverySteps, original.KeepBestModel, original.Sampler);
+        (EvalEverySteps, KeepBestModel, Sampler, Sam) = (original.EvalEverySteps, original.KeepBestModel, original.Sampler, original.Sam);
         (Loss, ClipGradAgc) = (original.Loss, original.ClipGradAgc);
         Callbacks = original.Callbacks is null ? null! : [.. original.Callbacks];
     }
@@ -113,6 +113,13 @@ public sealed record TrainerOptions
     /// </summary>
     /// <value>Default: null.</value>
     public LossFunction? Loss { get; init; }
+
+    /// <summary>
+    /// Sharpness-aware minimization around <see cref="Optimizer"/> (two forward/backward passes per step; see
+    /// <see cref="Optim.SamOptions"/>). Needs <see cref="GradientAccumulation"/> 1 and <see cref="TrainingPrecision.Float32"/>.
+    /// </summary>
+    /// <value>Default: null (off).</value>
+    public Optim.SamOptions? Sam { get; init; }
 
     /// <summary>Model EMA (null: off).</summary>
     public EmaOptions? Ema { get; init; }
@@ -204,6 +211,12 @@ public sealed record TrainerOptions
         else if (Callbacks.Any(c => c is null)) errors.Add($"{nameof(Callbacks)} contains null.");
         if (Ema is not null) errors.AddRange(Ema.Errors());
         if (Monitor.Name is null) errors.Add($"{nameof(Monitor)} must name a metric, e.g. Metric.ValTop1.");
+        if (Sam is not null)
+        {
+            errors.AddRange(Sam.Errors());
+            if (GradientAccumulation != 1) errors.Add($"{nameof(Sam)} needs {nameof(GradientAccumulation)} 1 (was {GradientAccumulation}): its two passes perturb the weights per micro-batch.");
+            if (Precision != TrainingPrecision.Float32) errors.Add($"{nameof(Sam)} runs in {nameof(TrainingPrecision.Float32)} only (was {Precision}).");
+        }
         if (EvalEverySteps is <= 0) errors.Add($"{nameof(EvalEverySteps)} must be > 0 or null (was {EvalEverySteps}).");
         if (KeepBestModel && EvalEverySteps is not null && Monitor.Name is not null && !Trainer.IsValidationMetric(Monitor))
             errors.Add($"{nameof(KeepBestModel)} with {nameof(EvalEverySteps)} needs a validation {nameof(Monitor)} (val_loss, val_top1 or val_top5); was {Monitor.Name}.");
