@@ -60,7 +60,7 @@ git rev-parse HEAD > "$out/commit.txt"
 echo "== sizes"
 raw=$(du -sb "$stage/bundle" | cut -f1)
 echo "bundle unpacked: $((raw / 1048576)) MiB; largest:"
-find "$stage/bundle" -type f -printf '%s %P\n' | sort -rn | head -8 | awk '{printf "  %6.1f MiB  %s\n", $1/1048576, $2}'
+find "$stage/bundle" -type f -printf '%s %P\n' | sort -rn | awk 'NR <= 8 {printf "  %6.1f MiB  %s\n", $1/1048576, $2}'
 ls -l "$out"
 kit=$(du -sb "$out" | cut -f1)
 tree=$(git ls-files -z --cached --others --exclude-standard | xargs -0 stat -c %s 2>/dev/null | awk '{s+=$1} END {print s+0}')

@@ -23,7 +23,8 @@ cd "$root"
 OUT=${OUT:-/tmp/gpukit-out}
 mkdir -p "$OUT"
 kit=$root/tools/gpu/out
-work=${GPUKIT_WORK:-/tmp/gpukit}
+# Inside the repository: the tests find samples/data through FineTune.Vision.sln above their folder.
+work=${GPUKIT_WORK:-$kit/run}
 budget=${GPUKIT_BUDGET:-540}
 peak=${GPUKIT_PEAK_TFLOPS:-989}
 jobs=${GPUKIT_JOBS:-$(( $(nproc) > 3 ? $(nproc) - 2 : 1 ))}
@@ -134,5 +135,6 @@ else
   grep -E '^RESULT' "$OUT/timm.log" | sed 's/^/  /' | tee -a "$summary"
 fi
 note "- total $(( $(date +%s) - t0 ))s"
+[ -n "${GPUKIT_KEEP:-}" ] || rm -rf "$work" # 100+ MiB that must not travel back in a later call's carry
 echo; echo "---- markdown tables ----"
 for f in bench.log timm-alone.log timm.log; do [ -s "$OUT/$f" ] && sed -n '/^## /,$p' "$OUT/$f" | grep -E '^(##|\||max|LoRA)' ; done
