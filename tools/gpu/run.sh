@@ -42,6 +42,7 @@ step() {
   local s; s=$(date +%s)
   timeout -k 10 "$l" "$@" >> "$log" 2>&1
   local rc=$?
+  [ $rc -eq 124 ] && echo "TIMED OUT after ${l}s" >> "$log"
   note "- $name: rc=$rc in $(( $(date +%s) - s ))s$([ $rc -eq 124 ] && echo ' (TIMED OUT)')"
   return $rc
 }
@@ -91,13 +92,17 @@ if [ "${GPUKIT_SKIP_PREBUILT:-0}" != 1 ]; then
     echo "undefined symbols: $(ldd -r "$bundle/libLibTorchSharp.so" 2>&1 | grep -c 'undefined symbol')"
   } >> "$native" 2>&1
   if step "prebuilt LibTorchSharp probe" 90 "$native" "${probe[@]}"; then ok=1; note "- native layer: TorchSharp's prebuilt libLibTorchSharp.so works with this libtorch"
-  else note "- prebuilt first error: $(grep -m1 -E 'undefined symbol|not found|Exception|error' "$native" | cut -c1-300)"; fi
+  else
+    note "- prebuilt first error (loader): $(grep -m1 -E 'undefined symbol|not found' "$native" | cut -c1-300)"
+    note "- prebuilt first error (probe): $(sed -n '/== prebuilt LibTorchSharp probe/,$p' "$native" | grep -m1 -E 'Exception|error|undefined|Abort' | cut -c1-300)"
+  fi
 fi
 timm_pid=
 if [ $ok = 0 ]; then
   # The timm reference uses the GPU while the compiler uses the CPUs.
   PYTHONUNBUFFERED=1 timeout -k 10 300 python3 tools/gpu/timm_bench.py --batches 128,64 --peak-tflops "$peak" > "$OUT/timm.log" 2>&1 &
   timm_pid=$!
+  build_from=$(( $(wc -l < "$native") + 1 ))
   src=$work/src; build=$work/build
   mkdir -p "$src"; tar -C "$src" -xzf "$kit/native-src.tar.gz"
   # TorchSharp builds with -Werror; a newer libtorch's headers warn differently: keep warnings as warnings.
@@ -111,7 +116,7 @@ if [ $ok = 0 ]; then
     cp "$build/LibTorchSharp/libLibTorchSharp.so" "$bundle/libLibTorchSharp.so"
     if step "built LibTorchSharp probe" 90 "$native" "${probe[@]}"; then ok=1; note "- native layer: LibTorchSharp rebuilt against this libtorch works"; fi
   fi
-  [ $ok = 1 ] || note "- native layer FAILED; first error: $(grep -m1 -E 'error|Error|undefined|Exception' "$native" | cut -c1-300)"
+  [ $ok = 1 ] || note "- native layer FAILED; first error of the build: $(tail -n +"$build_from" "$native" | grep -m1 -E 'error|Error|undefined|Exception|FAILED|TIMED' | cut -c1-300)"
 fi
 
 # 4-5. the library on CUDA
@@ -125,7 +130,7 @@ if [ $ok = 1 ]; then
 fi
 
 # 6. timm: wait for the background run, or run it alone now
-if [ -n "$timm_pid" ]; then wait "$timm_pid"; note "- timm (while LibTorchSharp compiled): rc=$?"; fi
+if [ -n "$timm_pid" ]; then wait "$timm_pid"; note "- timm (while LibTorchSharp compiled): rc=$?$(grep -m1 -E "Error" "$OUT/timm.log" | sed "s/^/; /" | cut -c1-200)"; fi
 if [ -s "$OUT/timm.log" ]; then
   grep -E '^RESULT' "$OUT/timm.log" | sed 's/^/  /' | tee -a "$summary"
   step "timm alone" 120 "$OUT/timm-alone.log" env PYTHONUNBUFFERED=1 python3 tools/gpu/timm_bench.py --batches 128,64 --peak-tflops "$peak"
