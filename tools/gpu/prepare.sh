@@ -19,8 +19,12 @@ stage=${GPUKIT_STAGE:-$(mktemp -d /tmp/gpukit-stage.XXXXXX)}
 torchsharp_git=${TORCHSHARP_GIT:-/work/.mirror/dotnet+TorchSharp/repo}
 torchsharp_commit=c20b6a1cc574
 budget_mib=64
+# Keep a libLibTorchSharp.so that an earlier GPU run built and brought back (run.sh tries it first).
+kept=
+[ -f "$out/libLibTorchSharp.so" ] && kept=$(mktemp) && cp "$out/libLibTorchSharp.so" "$kept"
 rm -rf "$out" "$stage/bundle"
 mkdir -p "$out" "$stage/bundle"
+[ -n "$kept" ] && mv "$kept" "$out/libLibTorchSharp.so"
 
 echo "== publish (self-contained linux-x64) into $stage/bundle"
 # FineTuneVisionWeakenGlibcxx=false: the ELF patch is for the prebuilt libLibTorchSharp.so on old hosts; the kit

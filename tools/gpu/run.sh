@@ -2,7 +2,8 @@
 # GPU kit, step 2 — runs ON THE GPU MACHINE (the device tool's `run`, carry ["tools/gpu/out"]); see docs/platform.md,
 # "GPU kit". Needs what tools/gpu/prepare.sh left in tools/gpu/out/ (bundle.tar.xz, native-src.tar.gz) and the
 # machine's PyTorch (libtorch under torch/lib), CMake, ninja, nvcc, timm. Writes to $OUT (7 files, the device tool
-# brings back 8 at most): versions.txt, native.log, cuda-tests.log, bench.log, timm.log, timm-alone.log, summary.md.
+# brings back 8 at most): versions.txt, native.log, cuda-tests.log, bench.log, timm.log, timm-alone.log, summary.md,
+# and libLibTorchSharp.so when it was built there (copy it into tools/gpu/out/ before a later call: tried first).
 #
 # Steps, each time-boxed (GPUKIT_BUDGET seconds in all, default 540, under the device's 600 s per command):
 #   1. versions (nvidia-smi, torch, CUDA, timm, cmake, nvcc, glibc/libstdc++)
@@ -84,7 +85,14 @@ native=$OUT/native.log
 # the probe: the native layer loads, CUDA is seen, and a tiny model's logits match the CPU's
 probe=("$bundle/GpuBench" logits --tiny --device cuda)
 ok=0
-if [ "${GPUKIT_SKIP_PREBUILT:-0}" != 1 ]; then
+# A libLibTorchSharp.so that an earlier run built there and brought back ($OUT/libLibTorchSharp.so), copied into
+# tools/gpu/out/ by the next session: tried first, so that a second call need not compile again.
+if [ -f "$kit/libLibTorchSharp.so" ]; then
+  cp "$kit/libLibTorchSharp.so" "$bundle/libLibTorchSharp.so"
+  echo "== earlier build tools/gpu/out/libLibTorchSharp.so" >> "$native"
+  if step "earlier-built LibTorchSharp probe" 90 "$native" "${probe[@]}"; then ok=1; note "- native layer: the earlier build (tools/gpu/out/libLibTorchSharp.so) works"; fi
+fi
+if [ $ok = 0 ] && [ "${GPUKIT_SKIP_PREBUILT:-0}" != 1 ]; then
   cp "$bundle/libLibTorchSharp.prebuilt.so" "$bundle/libLibTorchSharp.so"
   {
     echo "== prebuilt libLibTorchSharp.so (TorchSharp 0.107.0, for libtorch 2.10) against $torch_lib"
@@ -114,6 +122,7 @@ if [ $ok = 0 ]; then
        -DCMAKE_PREFIX_PATH="$prefix" -DLIBTORCH_PATH="$prefix/Torch" -DVERSION_FILE_PATH="$work/version.c" \
      && step "LibTorchSharp build (-j$jobs)" "${GPUKIT_BUILD_LIMIT:-330}" "$native" cmake --build "$build" -j "$jobs"; then
     cp "$build/LibTorchSharp/libLibTorchSharp.so" "$bundle/libLibTorchSharp.so"
+    cp "$build/LibTorchSharp/libLibTorchSharp.so" "$OUT/libLibTorchSharp.so" # for the next call: tools/gpu/out/
     if step "built LibTorchSharp probe" 90 "$native" "${probe[@]}"; then ok=1; note "- native layer: LibTorchSharp rebuilt against this libtorch works"; fi
   fi
   [ $ok = 1 ] || note "- native layer FAILED; first error of the build: $(tail -n +"$build_from" "$native" | grep -m1 -E 'error|Error|undefined|Exception|FAILED|TIMED' | cut -c1-300)"
@@ -123,7 +132,7 @@ fi
 if [ $ok = 1 ]; then
   [ -n "$timm_pid" ] && wait "$timm_pid" # the benchmark wants the GPU to itself
   timm_pid=
-  step "Category=Cuda tests" 150 "$OUT/cuda-tests.log" "$bundle/FineTune.Vision.Tests"
+  step "Category=Cuda tests" 120 "$OUT/cuda-tests.log" "$bundle/FineTune.Vision.Tests"
   grep -E '^(FAIL|Total)' "$OUT/cuda-tests.log" | head -20 | sed 's/^/  /' | tee -a "$summary"
   step "GpuBench all" 240 "$OUT/bench.log" "$bundle/GpuBench" all --device cuda --peak-tflops "$peak"
   grep -E '^(RESULT|## .*FAILED)' "$OUT/bench.log" | sed 's/^/  /' | tee -a "$summary"
