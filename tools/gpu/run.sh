@@ -118,8 +118,17 @@ if [ $ok = 0 ]; then
   echo 'static char sccsid[] __attribute__((used)) = "@(#)GPU kit build";' > "$work/version.c"
   prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
   export TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-9.0}
+  # Hints for torch's CMake config (it looks for the CUDA toolkit and cuDNN; the wheel carries cuDNN under
+  # nvidia/cudnn). Names its various versions read; an unused one is only a CMake warning.
+  hints=(-DCMAKE_CUDA_ARCHITECTURES=90)
+  command -v nvcc > /dev/null && hints+=(-DCMAKE_CUDA_COMPILER="$(command -v nvcc)")
+  cudnn=$(python3 -c 'import nvidia.cudnn as c; print(list(c.__path__)[0])' 2>/dev/null || true)
+  if [ -n "$cudnn" ]; then
+    lib=$(ls "$cudnn"/lib/libcudnn.so* 2>/dev/null | head -1)
+    hints+=(-DCUDNN_ROOT="$cudnn" -DCUDNN_INCLUDE_DIR="$cudnn/include" -DCUDNN_INCLUDE_PATH="$cudnn/include" -DCUDNN_LIBRARY="$lib" -DCUDNN_LIBRARY_PATH="$lib")
+  fi
   if step "LibTorchSharp configure" 120 "$native" cmake -S "$src/src/Native" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-       -DCMAKE_PREFIX_PATH="$prefix" -DLIBTORCH_PATH="$prefix/Torch" -DVERSION_FILE_PATH="$work/version.c" \
+       -DCMAKE_PREFIX_PATH="$prefix" -DLIBTORCH_PATH="$prefix/Torch" -DVERSION_FILE_PATH="$work/version.c" "${hints[@]}" \
      && step "LibTorchSharp build (-j$jobs)" "${GPUKIT_BUILD_LIMIT:-330}" "$native" cmake --build "$build" -j "$jobs"; then
     cp "$build/LibTorchSharp/libLibTorchSharp.so" "$bundle/libLibTorchSharp.so"
     cp "$build/LibTorchSharp/libLibTorchSharp.so" "$OUT/libLibTorchSharp.so" # for the next call: tools/gpu/out/
