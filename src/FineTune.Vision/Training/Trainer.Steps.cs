@@ -78,7 +78,8 @@ public sealed partial class Trainer
         var moved = SharpnessAwareMinimization.Perturb(_model.Module.parameters().Where(p => p.requires_grad), sam);
         try
         {
-            Optimizer.ZeroGrad();
+            // The model's own gradients (with bf16 they are not the optimizer's fp32 masters, which get the second ones later).
+            foreach (Parameter p in _model.Module.parameters()) p.grad?.zero_();
             (_, Tensor loss) = Forward(images, labels, targets);
             Backward(loss);
         }

@@ -116,7 +116,7 @@ public sealed record TrainerOptions
 
     /// <summary>
     /// Sharpness-aware minimization around <see cref="Optimizer"/> (two forward/backward passes per step; see
-    /// <see cref="Optim.SamOptions"/>). Needs <see cref="GradientAccumulation"/> 1 and <see cref="TrainingPrecision.Float32"/>.
+    /// <see cref="Optim.SamOptions"/>). Needs <see cref="GradientAccumulation"/> 1; runs in fp32 or bf16 (not fp16).
     /// </summary>
     /// <value>Default: null (off).</value>
     public Optim.SamOptions? Sam { get; init; }
@@ -215,7 +215,7 @@ public sealed record TrainerOptions
         {
             errors.AddRange(Sam.Errors());
             if (GradientAccumulation != 1) errors.Add($"{nameof(Sam)} needs {nameof(GradientAccumulation)} 1 (was {GradientAccumulation}): its two passes perturb the weights per micro-batch.");
-            if (Precision != TrainingPrecision.Float32) errors.Add($"{nameof(Sam)} runs in {nameof(TrainingPrecision.Float32)} only (was {Precision}).");
+            if (Precision == TrainingPrecision.Float16) errors.Add($"{nameof(Sam)} runs in {nameof(TrainingPrecision.Float32)} or {nameof(TrainingPrecision.BFloat16)}, not with the fp16 loss scaler (was {Precision}).");
         }
         if (EvalEverySteps is <= 0) errors.Add($"{nameof(EvalEverySteps)} must be > 0 or null (was {EvalEverySteps}).");
         if (KeepBestModel && EvalEverySteps is not null && Monitor.Name is not null && !Trainer.IsValidationMetric(Monitor))

@@ -91,9 +91,28 @@ public sealed class SamTests
     [Fact]
     public void Options_that_sam_cannot_honour_are_refused()
     {
-        var e = Assert.Throws<ArgumentException>(() => new TrainerOptions { Sam = new SamOptions { Rho = 0 }, GradientAccumulation = 2, Precision = TrainingPrecision.BFloat16 }.Validate());
+        var e = Assert.Throws<ArgumentException>(() => new TrainerOptions { Sam = new SamOptions { Rho = 0 }, GradientAccumulation = 2, Precision = TrainingPrecision.Float16 }.Validate());
         Assert.Contains("SamOptions.Rho must be positive", e.Message);
         Assert.Contains("Sam needs GradientAccumulation 1", e.Message);
-        Assert.Contains("Sam runs in Float32 only", e.Message);
+        Assert.Contains("Sam runs in Float32 or BFloat16, not with the fp16 loss scaler", e.Message);
+    }
+
+    [Fact]
+    public void Sam_trains_with_bf16_master_weights()
+    {
+        using var threads = TrainingFixtures.SingleThread();
+        var data = TrainingFixtures.Encode(TrainingFixtures.FashionTrain(64));
+        FitResult Run(SamOptions? sam)
+        {
+            using var model = TrainingFixtures.Model(TrainingFixtures.FashionVit());
+            using var trainer = new Trainer(model, new TrainerOptions
+            {
+                Epochs = 3, BatchSize = 16, Workers = 1, Precision = TrainingPrecision.BFloat16, Optimizer = Optimizers.AdamW(3e-3), Sam = sam,
+            });
+            return trainer.Fit(data);
+        }
+        FitResult withSam = Run(new SamOptions { Rho = 0.05 }), without = Run(null);
+        Assert.True(withSam.History[^1].TrainLoss < withSam.History[0].TrainLoss, $"train loss {withSam.History[0].TrainLoss} -> {withSam.History[^1].TrainLoss}");
+        Assert.NotEqual(without.History[^1].TrainLoss, withSam.History[^1].TrainLoss); // the second pass changed the steps
     }
 }
