@@ -145,10 +145,7 @@ public sealed class ImageClassifier : IImageClassifier
         ArgumentNullException.ThrowIfNull(image);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var buffer = new MemoryStream();
-        image.CopyTo(buffer);
-        string name = image is FileStream file ? file.Name : "image stream";
-        return PredictDecoded(ImageDecoder.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), name), topK);
+        return PredictDecoded(ImageDecoder.Decode(image), topK);
     }
 
     /// <inheritdoc />

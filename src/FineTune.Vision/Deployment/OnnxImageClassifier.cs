@@ -108,9 +108,7 @@ public sealed class OnnxImageClassifier : IImageClassifier
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
-        using var buffer = new MemoryStream();
-        image.CopyTo(buffer);
-        return Top(Probabilities([ImageDecoder.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), "stream")])[0], topK);
+        return Top(Probabilities([ImageDecoder.Decode(image)])[0], topK);
     }
 
     /// <inheritdoc />

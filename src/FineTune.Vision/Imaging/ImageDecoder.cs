@@ -47,6 +47,21 @@ public static class ImageDecoder
         return Decode(File.ReadAllBytes(path), path, maxPixels);
     }
 
+    /// <summary>
+    /// Decodes an encoded image read from <paramref name="stream"/> to its end (not disposed); a <see cref="FileStream"/>
+    /// is named by its file in errors, any other stream as "image stream".
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not a decodable image.</exception>
+    /// <exception cref="DecompressionBombException">The header declares more than <see cref="MaxPixels"/> pixels.</exception>
+    public static RgbImage Decode(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        string name = stream is FileStream file ? file.Name : "image stream";
+        return Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), name);
+    }
+
     /// <summary>Decodes an encoded image held in memory; <paramref name="sourceName"/> names it in errors.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a decodable image.</exception>
     /// <exception cref="DecompressionBombException">The header declares more than <see cref="MaxPixels"/> pixels.</exception>

@@ -51,17 +51,11 @@ public sealed partial class Trainer
 
     /// <summary>
     /// The model's logits and the loss: <see cref="TrainerOptions.Loss"/> (given a distilled DeiT's two heads when it asks
-    /// for them), or the default soft-target / label-smoothing cross entropy.
+    /// for them), or the default, soft-target cross entropy on mixed targets and label-smoothing cross entropy otherwise.
     /// </summary>
     private (Tensor Logits, Tensor Loss) Forward(Tensor images, Tensor labels, Tensor? targets)
     {
-        if (Options.Loss is not { } lossFunction)
-        {
-            Tensor output = _model.Module.call(images);
-            return (output, targets is null
-                ? LabelSmoothingCrossEntropy.Compute(output, labels, Options.LabelSmoothing)
-                : SoftTargetCrossEntropy.Compute(output, targets));
-        }
+        LossFunction lossFunction = Options.Loss ?? _defaultLoss;
         (Tensor logits, Tensor? distLogits) = lossFunction.UsesDistillationHead && _model is VisionTransformerDistilled distilled
             ? distilled.ForwardDistilled(images)
             : (_model.Module.call(images), null);

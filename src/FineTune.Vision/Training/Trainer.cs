@@ -33,6 +33,7 @@ public sealed partial class Trainer : IDisposable
     private ILrSchedule? _schedule;
     private UInt8BatchNormalizer? _uint8;
     private BestWeights? _best;
+    private readonly Losses.LossFunction _defaultLoss;
     private bool _disposed;
 
     /// <summary>Prepares training of <paramref name="model"/>: moves it to the device, sets up precision, optimizer and EMA.</summary>
@@ -44,6 +45,7 @@ public sealed partial class Trainer : IDisposable
         Core.TorchBackend.EnsureAvailable();
         Options.Validate();
         _model = model;
+        _defaultLoss = new Losses.LabelSmoothingCrossEntropy(Options.LabelSmoothing);
         _device = Options.Device ?? Core.TorchBackend.DefaultDevice;
         model.Module.to(_device);
         if (Options.GradCheckpointing) model.GradCheckpointing = true;
