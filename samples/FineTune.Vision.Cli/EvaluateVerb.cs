@@ -57,13 +57,13 @@ public static class EvaluateVerb
         }
         if (json is not null)
         {
-            Write(json, model.Name, line.Required("weights"), line.Required("data"), data.ClassNames, result);
+            Write(json, model.Name, line.Required("weights"), line.Required("data"), data.ClassNames, result, report);
             output.WriteLine($"wrote {json}");
         }
         return 0;
     }
 
-    private static void Write(string path, string model, string weights, string data, IReadOnlyList<string> classes, EvaluationResult result)
+    private static void Write(string path, string model, string weights, string data, IReadOnlyList<string> classes, EvaluationResult result, ClassificationReport report)
     {
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);
@@ -92,7 +92,6 @@ public static class EvaluateVerb
             else writer.WriteNumber(classes[c], accuracy);
         }
         writer.WriteEndObject();
-        ClassificationReport report = result.Report(classes);
         writer.WriteNumber("macro_f1", report.MacroF1);
         writer.WriteNumber("weighted_f1", report.WeightedF1);
         writer.WriteNumber("ece", result.Calibration.Value);
