@@ -8,7 +8,7 @@ using TorchSharp;
 // Ratio reports:     dotnet run -c Release --project benchmarks/FineTune.Vision.Benchmarks -- <report> [--option value ...]
 //   flops                                         counted forward GMACs against timm's published figures
 //   gemm-rate                                     fp32 and bf16 GEMM ceiling, 1 thread and every core
-//   mfu [--batch 16 --warmup 1 --repeats 5 --threads <cores> --no-bf16 --only vit_small --bf16-skip <families>]   training-step MFU per architecture
+//   mfu [--batch 16 --warmup 1 --repeats 5 --runs 1 --threads <cores> --no-bf16 --only vit_small --bf16-skip <families>]   training-step MFU per architecture (median over runs)
 //   overhead [--steps 20 --rounds 6 --workers 1 --threads <cores> --only ViT]  Trainer.Fit against a hand-written loop
 //   pipeline-ratio [N]                            input pipeline against torchvision + Pillow
 //   weights-load [--mb 200 --repeats 5]           SafeTensors.Load against a plain file read
@@ -16,7 +16,8 @@ using TorchSharp;
 //   lora-vs-full [--repeats 10]                   LoRA ÷ full: peak RSS and step time
 //   onnx [--warmup 2 --repeats 10 --rounds 3 --threads <cores> --profile]   library eval forward against ONNX Runtime, images/s, batch 1 and 32
 //   step-profile [--arch vit_small_patch16_224 --batch 8 --threads <cores> --repeats 5 --bf16]   where a ViT step's time goes
-//   all [the options above]                       every report, then a markdown block for docs/performance.md
+//   all [the options above] [--runs 3] [--json FILE]   every report, then a markdown block for docs/performance.md (and the ratios as JSON)
+//   regression-check [--current FILE] [--published FILE] [all's options]   ratios now (a fresh `all` run unless --current) against the published ones
 if (LoraReport.IsChild(args))
 {
     LoraReport.RunAsChild(args);
@@ -28,6 +29,14 @@ if (args.Length > 0 && reports.Contains(args[0]))
     ReportSection section = Report(args);
     Console.WriteLine();
     Console.WriteLine(section.ToMarkdown());
+    return;
+}
+if (args is ["regression-check", ..])
+{
+    var a = new ReportArguments(args.Skip(1));
+    string current = a.Text("current") ?? Path.Combine(Path.GetTempPath(), $"ftv-ratios-{Environment.ProcessId}.json");
+    if (a.Text("current") is null) AllReports.Run(new ReportArguments([.. args.Skip(1), "--json", current]));
+    Environment.ExitCode = RegressionCheck.Run(a.Text("published") ?? RegressionCheck.PublishedFile, current, Console.Out);
     return;
 }
 if (args is ["all", ..])
@@ -50,7 +59,7 @@ static ReportSection Report(string[] args)
         "flops" => FlopsReport.Run(),
         "step-profile" => StepProfileReport.Run(a.Text("arch") ?? "vit_small_patch16_224", a.Int("batch", 8), a.Int("threads", Environment.ProcessorCount), a.Int("repeats", 5), a.Flag("bf16")),
         "gemm-rate" => GemmReport.Run(),
-        "mfu" => MfuReport.Run(a.Int("batch", 16), a.Int("warmup", 1), a.Int("repeats", 5), !a.Flag("no-bf16"), a.Int("threads", Environment.ProcessorCount), a.Text("only"), a.Text("bf16-skip") ?? ""),
+        "mfu" => MfuReport.Run(a.Int("batch", 16), a.Int("warmup", 1), a.Int("repeats", 5), !a.Flag("no-bf16"), a.Int("threads", Environment.ProcessorCount), a.Text("only"), a.Text("bf16-skip") ?? "", a.Int("runs", 1)),
         "overhead" => OverheadReport.Run(a.Int("steps", 20), a.Int("rounds", 6), a.Int("workers", 1), a.Int("threads", Environment.ProcessorCount), a.Text("only")),
         "pipeline-ratio" => PipelineReport.Run(countFirst ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : a.Int("images", 400), stepBatch: 2),
         "weights-load" => WeightsLoadReport.Run(a.Int("mb", 200), a.Int("repeats", 5)),

@@ -6,7 +6,8 @@ namespace FineTune.Vision.Benchmarks.Reports;
 
 /// <summary>
 /// <c>all</c>: every ratio report in sequence (FLOP counts, GEMM ceiling, MFU, overhead, input pipeline, weights load,
-/// inference, LoRA vs full), then one markdown block for docs/performance.md with the machine and the commands.
+/// inference, LoRA vs full, ONNX Runtime), then one markdown block for docs/performance.md with the machine and the
+/// commands; with <c>--json FILE</c> also every report's headline ratios (<see cref="Ratio"/>) for <c>regression-check</c>.
 /// </summary>
 public static class AllReports
 {
@@ -25,7 +26,7 @@ public static class AllReports
         Add("flops", FlopsReport.Run);
         Add("gemm-rate", () => GemmReport.Run());
         Add("mfu", () => MfuReport.Run(arguments.Int("batch", 16), arguments.Int("warmup", 1), arguments.Int("repeats", 5), !arguments.Flag("no-bf16"), Environment.ProcessorCount,
-            bf16Skip: arguments.Text("bf16-skip") ?? ""));
+            bf16Skip: arguments.Text("bf16-skip") ?? "", runs: arguments.Int("runs", 3)));
         Add("overhead", () => OverheadReport.Run(arguments.Int("steps", 20), arguments.Int("rounds", 6), arguments.Int("workers", 1), Environment.ProcessorCount));
         Add("pipeline-ratio", () => PipelineReport.Run(arguments.Int("images", 400), stepBatch: 2));
         Add("weights-load", () => WeightsLoadReport.Run(arguments.Int("mb", 200), arguments.Int("repeats", 5)));
@@ -33,6 +34,11 @@ public static class AllReports
         Add("lora-vs-full", () => LoraReport.Run(arguments.Int("repeats", 5) * 2));
         Add("onnx", () => OnnxReport.Run(arguments.Int("warmup", 1) + 1, arguments.Int("repeats", 5) * 2, 3, Environment.ProcessorCount));
         torch.set_num_threads(Environment.ProcessorCount);
+        if (arguments.Text("json") is string json)
+        {
+            Ratio.Save(json, sections.SelectMany(s => s.Ratios), machine);
+            Console.WriteLine($"ratios written to {json}");
+        }
         var markdown = new StringBuilder();
         markdown.AppendLine($"## Ratio reports ({DateTime.UtcNow:yyyy-MM-dd})").AppendLine();
         markdown.AppendLine($"Machine: {machine}; {TorchBackend.Describe()}.").AppendLine();

@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace FineTune.Vision.Benchmarks.Reports;
 
-/// <summary><c>gemm-rate</c>: the fp32 and bf16 GEMM ceiling in this process (best of 10 square products) at 1 thread and every core.</summary>
+/// <summary>
+/// <c>gemm-rate</c>: the fp32 and bf16 GEMM ceiling in this process (best of 10 square products) at 1 thread and every core,
+/// and the memory bandwidth (<see cref="MemoryBandwidth"/>) that the elementwise part of a step runs at.
+/// </summary>
 public static class GemmReport
 {
     /// <summary>Measures, prints and returns the table.</summary>
@@ -29,7 +32,23 @@ public static class GemmReport
                 body.Add(row);
             }
         }
+        body.AddRange(
+        [
+            "",
+            "Memory bandwidth, fp32 buffers of 256 MB, best of 8 passes (copy: 8 bytes per element, in-place triad a += s·c: 12 bytes):",
+            "",
+            "| threads | copy GB/s | triad GB/s |",
+            "| --- | --- | --- |",
+        ]);
+        foreach (int threads in new[] { 1, Environment.ProcessorCount }.Distinct())
+        {
+            torch.set_num_threads(threads);
+            var (copy, triad) = MemoryBandwidth.Measure();
+            string row = string.Create(CultureInfo.InvariantCulture, $"| {threads} | {copy:F1} | {triad:F1} |");
+            Console.WriteLine(row);
+            body.Add(row);
+        }
         torch.set_num_threads(Environment.ProcessorCount);
-        return new ReportSection("Machine ceiling: GEMM", Commands.Of("gemm-rate"), body);
+        return new ReportSection("Machine ceiling: GEMM and memory bandwidth", Commands.Of("gemm-rate"), body);
     }
 }

@@ -32,6 +32,7 @@ public static class OnnxReport
             "| model | batch | library (libtorch) images/s | ONNX Runtime images/s | ORT ÷ library |",
             "| --- | --- | --- | --- | --- |",
         };
+        var ratios = new List<Ratio>();
         string dir = Directory.CreateTempSubdirectory("ftv-onnx-bench-").FullName;
         try
         {
@@ -44,7 +45,7 @@ public static class OnnxReport
         {
             Directory.Delete(dir, recursive: true);
         }
-        return new ReportSection("ONNX Runtime against the library", Commands.Of($"onnx --warmup {warmup} --repeats {repeats} --rounds {rounds} --threads {threads}"), body);
+        return new ReportSection("ONNX Runtime against the library", Commands.Of($"onnx --warmup {warmup} --repeats {repeats} --rounds {rounds} --threads {threads}"), body) { Ratios = ratios };
 
         void Case(VisionModel model, string label)
         {
@@ -83,6 +84,7 @@ public static class OnnxReport
                     $"| {label} | {batch} | {libRate:F1} | {ortRate:F1} | **{ortRate / libRate:F2}x** |");
                 Console.WriteLine(row);
                 body.Add(row);
+                ratios.Add(new Ratio($"onnx/{model.Name}/batch{batch}/ort-over-library", ortRate / libRate, Ratio.HalfRange([.. lib.Zip(ort, (l, o) => l / o)])));
             }
         }
     }

@@ -43,7 +43,11 @@ public static class WeightsLoadReport
                 string.Create(CultureInfo.InvariantCulture, $"| FileStream into a reused buffer | {stream:F2} | **{st / stream:F2}x** |"),
             };
             body.Skip(2).ToList().ForEach(Console.WriteLine);
-            return new ReportSection("Weights: safetensors load throughput", Commands.Of($"weights-load --mb {megabytes} --repeats {repeats}"), body);
+            double[] perRound = [.. times["readall"].Zip(times["safetensors"], (r, t) => r / t)];
+            return new ReportSection("Weights: safetensors load throughput", Commands.Of($"weights-load --mb {megabytes} --repeats {repeats}"), body)
+            {
+                Ratios = [new Ratio("weights-load/safetensors-over-readallbytes", st / all, Ratio.HalfRange(perRound))],
+            };
         }
         finally
         {
