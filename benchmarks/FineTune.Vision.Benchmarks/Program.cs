@@ -15,6 +15,7 @@ using TorchSharp;
 //   inference [--warmup 2 --repeats 10]           vit_small_patch16_224 images/s, batch 1 and 32, fp32 and bf16
 //   lora-vs-full [--repeats 10]                   LoRA ÷ full: peak RSS and step time
 //   onnx [--warmup 2 --repeats 10 --rounds 3 --threads <cores> --profile]   library eval forward against ONNX Runtime, images/s, batch 1 and 32
+//   optimizer-step [--repeats 5 --rounds 3 --threads <cores>]   one AdamW step over ViT-S: TorchSharp's against the library's fused one
 //   step-profile [--arch vit_small_patch16_224 --batch 8 --threads <cores> --repeats 5 --bf16]   where a ViT step's time goes
 //   all [the options above] [--runs 3] [--json FILE]   every report, then a markdown block for docs/performance.md (and the ratios as JSON)
 //   regression-check [--current FILE] [--published FILE] [all's options]   ratios now (a fresh `all` run unless --current) against the published ones
@@ -23,7 +24,7 @@ if (LoraReport.IsChild(args))
     LoraReport.RunAsChild(args);
     return;
 }
-string[] reports = ["step-profile", "flops", "gemm-rate", "mfu", "overhead", "pipeline-ratio", "weights-load", "inference", "lora-vs-full", "onnx"];
+string[] reports = ["optimizer-step", "step-profile", "flops", "gemm-rate", "mfu", "overhead", "pipeline-ratio", "weights-load", "inference", "lora-vs-full", "onnx"];
 if (args.Length > 0 && reports.Contains(args[0]))
 {
     ReportSection section = Report(args);
@@ -57,6 +58,7 @@ static ReportSection Report(string[] args)
     return name switch
     {
         "flops" => FlopsReport.Run(),
+        "optimizer-step" => OptimizerStepReport.Run(a.Int("repeats", 5), a.Int("rounds", 3), a.Int("threads", Environment.ProcessorCount)),
         "step-profile" => StepProfileReport.Run(a.Text("arch") ?? "vit_small_patch16_224", a.Int("batch", 8), a.Int("threads", Environment.ProcessorCount), a.Int("repeats", 5), a.Flag("bf16")),
         "gemm-rate" => GemmReport.Run(),
         "mfu" => MfuReport.Run(a.Int("batch", 16), a.Int("warmup", 1), a.Int("repeats", 5), !a.Flag("no-bf16"), a.Int("threads", Environment.ProcessorCount), a.Text("only"), a.Text("bf16-skip") ?? "", a.Int("runs", 1)),

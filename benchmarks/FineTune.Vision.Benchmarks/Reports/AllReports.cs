@@ -27,6 +27,7 @@ public static class AllReports
         Add("gemm-rate", () => GemmReport.Run());
         Add("mfu", () => MfuReport.Run(arguments.Int("batch", 16), arguments.Int("warmup", 1), arguments.Int("repeats", 5), !arguments.Flag("no-bf16"), Environment.ProcessorCount,
             bf16Skip: arguments.Text("bf16-skip") ?? "", runs: arguments.Int("runs", 3)));
+        Add("optimizer-step", () => OptimizerStepReport.Run(arguments.Int("repeats", 5), 3, Environment.ProcessorCount));
         Add("overhead", () => OverheadReport.Run(arguments.Int("steps", 20), arguments.Int("rounds", 6), arguments.Int("workers", 1), Environment.ProcessorCount));
         Add("pipeline-ratio", () => PipelineReport.Run(arguments.Int("images", 400), stepBatch: 2));
         Add("weights-load", () => WeightsLoadReport.Run(arguments.Int("mb", 200), arguments.Int("repeats", 5)));

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace FineTune.Vision.Optim;
 
 /// <summary>
-/// Builds SGD, AdamW and Adam (TorchSharp's implementations) and LAMB, LARS and Lion (ports of timm's), optionally
+/// Builds SGD, AdamW and Adam (TorchSharp's implementations; AdamW's update fused into one pass per parameter on the CPU) and LAMB, LARS and Lion (ports of timm's), optionally
 /// wrapped in timm's Lookahead, over parameter groups (each with its own rate scale and weight decay).
 /// </summary>
 public static class Optimizers
@@ -115,7 +115,7 @@ public static class Optimizers
             {
                 LearningRate = options.Lr * g.LrScale, momentum = options.Momentum, dampening = 0, weight_decay = g.WeightDecay, nesterov = options.Nesterov, maximize = false,
             })), options.Lr, options.Momentum, 0, 0, options.Nesterov),
-            OptimizerKind.AdamW => optim.AdamW(groups.Select(g => new AdamW.ParamGroup(Params(g), new AdamW.Options
+            OptimizerKind.AdamW => new AdamW(groups.Select(g => new AdamW.ParamGroup(Params(g), new AdamW.Options
             {
                 LearningRate = options.Lr * g.LrScale, beta1 = options.Beta1, beta2 = options.Beta2, eps = options.Eps, weight_decay = g.WeightDecay, amsgrad = false, maximize = false,
             })), options.Lr, options.Beta1, options.Beta2, options.Eps, 0.01),

@@ -111,7 +111,7 @@ public sealed class LoraTests : IDisposable
         opt.Step();
         foreach (var (name, p) in model.Module.named_parameters())
             Assert.True(trainable.Contains(name) == Changed(p, before[name]), $"{name} changed: {Changed(p, before[name])}");
-        var steps = ((OptimizerHelper)opt.Optimizer).state_dict().State.Cast<AdamW.State>().Select(s => s.step).ToList();
+        var steps = ((OptimizerHelper)opt.Optimizer).state_dict().State.Cast<TorchSharp.Modules.AdamW.State>().Select(s => s.step).ToList();
         var order = opt.Parameters.Select(p => trainable.Contains(model.Module.named_parameters().First(n => ReferenceEquals(n.parameter, p) || n.parameter.Handle == p.Handle).name)).ToList();
         Assert.Equal(order.Select(t => t ? 1L : 0L), steps);
     }
