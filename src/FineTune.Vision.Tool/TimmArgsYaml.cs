@@ -14,7 +14,7 @@ public static class TimmArgsYaml
     /// The tokens of the keys in <paramref name="supported"/> (<c>warmup_epochs: 5</c> → <c>--warmup-epochs 5</c>; a true
     /// boolean → the switch, false → nothing; a list → its items; a mapping → <c>key=value</c> items; null and empty
     /// strings → nothing) and the other keys, sorted. timm's positional <c>data</c> (and <c>data_dir</c>) is <c>--data</c>;
-    /// its default <c>device: cuda</c> is left to ftv's default (CUDA when available, else the CPU).
+    /// <c>val_split</c> (a split name in timm, a fraction in ftv) is ignored; its default <c>device: cuda</c> is left to ftv's default (CUDA when available, else the CPU).
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a YAML mapping (the message names the file).</exception>
@@ -46,7 +46,7 @@ public static class TimmArgsYaml
                 _ => key,
             };
             if (key == "device" && value is YamlScalarNode { Value: "cuda" }) continue;   // timm's default, not a choice
-            if (!supported.Contains(option))
+            if (!supported.Contains(option) || key == "val_split")   // timm's val_split names a dataset split ('validation'); ftv's is a fraction
             {
                 ignored.Add(key);
                 continue;

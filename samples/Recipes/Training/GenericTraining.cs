@@ -27,8 +27,12 @@ public static class GenericTraining
     /// stops after the current step and saves <c>checkpoints/recovery.safetensors</c>; the result then says where, and
     /// <see cref="FitResult.StopReason"/> is cancelled.
     /// </summary>
+    /// <param name="settings">The run.</param>
+    /// <param name="log">Progress and results.</param>
+    /// <param name="cancellationToken">Stops the run after the current step, with a recovery checkpoint.</param>
+    /// <param name="callbacks">More callbacks for the trainer (a host's logging, a distributed launcher's hooks); null: none.</param>
     /// <exception cref="RecipeUsageException">A setting is invalid (the message names the option).</exception>
-    public static GenericTrainingResult Run(TrainSettings settings, TextWriter log, CancellationToken cancellationToken = default)
+    public static GenericTrainingResult Run(TrainSettings settings, TextWriter log, CancellationToken cancellationToken = default, IReadOnlyList<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(log);
@@ -65,6 +69,7 @@ public static class GenericTraining
                 new CsvLogger(Path.Combine(output, "summary.csv")),
                 new TensorBoardLogger(Path.Combine(output, "tensorboard"), everyNSteps: 10),
                 new ProgressDisplay(log),
+                .. callbacks ?? [],
             ],
         };
         Directory.CreateDirectory(output);

@@ -150,7 +150,7 @@ public static class TrainSetup
                 _ => throw Usage($"--aa '{spec}' is not a policy; use a timm string such as rand-m9-mstd0.5-inc1, original, v0r-mstd0.5 or augmix-m3-w3, or torchvision-ra, autoaugment, trivialaugment."),
             };
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or FormatException)
         {
             throw Usage($"--aa '{spec}': {e.Message}");
         }
@@ -328,6 +328,7 @@ public static class TrainSetup
         Erasing(settings);
         Precision(settings);
         Device(settings);
+        if (settings.Aa is { Length: > 0 } aa) Policy(aa);
     }
 
     /// <summary>
