@@ -61,6 +61,7 @@ public static class CliApp
         }
         return EntryPoint.Run(() =>
         {
+            if (TrainVerb.RecipeHelp(args, output)) return 0;
             ParseResult parse = root.Parse(args);
             string verb = parse.CommandResult.Command == root ? "" : parse.CommandResult.Command.Name + " ";
             try

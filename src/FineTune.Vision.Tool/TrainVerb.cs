@@ -101,6 +101,24 @@ public static class TrainVerb
 
     private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 
+    /// <summary>
+    /// Writes a recipe's own usage for <c>train --recipe NAME --help</c> (System.CommandLine's help would describe the
+    /// generic run); returns whether <paramref name="args"/> asked for it.
+    /// </summary>
+    public static bool RecipeHelp(IReadOnlyList<string> args, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        if (args.Count < 4 || args[0] != "train" || !args.Any(a => a is "--help" or "-h" or "-?")) return false;
+        int at = args.ToList().IndexOf("--recipe");
+        if (at < 0 || at + 1 >= args.Count) return false;
+        IRecipe recipe;
+        try { recipe = RecipeRunner.Get(args[at + 1]); }
+        catch (RecipeUsageException e) { throw new UsageException("train: " + e.Message); }
+        RecipeRunner.WriteUsage(recipe, output);
+        return true;
+    }
+
     private static int RunRecipe(ParseResult parse, string name, TextWriter output, CancellationToken cancellationToken)
     {
         IRecipe recipe;

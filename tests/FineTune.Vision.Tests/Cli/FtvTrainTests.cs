@@ -75,7 +75,18 @@ public sealed class FtvTrainTests : IDisposable
         CliRun train = CliRun.InProcess("train", "--help");
         foreach (TrainVerb.Field field in TrainVerb.Fields) Assert.Contains(field.Option.Name, train.Output);
         Assert.Equal(0, CliRun.InProcess("--help").ExitCode);
+        CliRun recipe = CliRun.InProcess("train", "--recipe", "beit-lora", "--help");           // the recipe's own options
+        Assert.Equal(0, recipe.ExitCode);
+        Assert.Contains("--accumulation", recipe.Output);
         Assert.Equal(2, CliRun.InProcess().ExitCode);
+    }
+
+    [Fact]
+    public void Docs_cli_md_lists_every_verb_and_every_train_option()
+    {
+        string doc = File.ReadAllText(Path.Combine(ArchitectureTests.RepoRoot(), "docs", "cli.md"));
+        foreach (string verb in CliApp.VerbNames) Assert.Contains($"| `{verb}` |", doc);
+        foreach (TrainVerb.Field field in TrainVerb.Fields) Assert.Contains($"| `{field.Option.Name}` | `", doc);
     }
 
     [Fact]
