@@ -133,3 +133,22 @@ test "$onnx_size" -lt $((libtorch_size / 4)) || { echo "the ONNX-only app should
 ! ls "$work/onnxapp/publish" | grep -q "^libtorch"
 
 echo "package smoke test: ok (without a backend the first model names the packages to add; the ONNX-only app needs no libtorch)"
+
+# The ftv tool (issue 18): pack FineTune.Vision.Tool, install it from the packed folder as a .NET tool, run `ftv --help`
+# and a two-step `ftv train` on a generated ImageFolder (Fashion-MNIST images, 5 classes), and check its outputs.
+trap 'cleanup; rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/finetune.vision.tool/$version"' EXIT
+dotnet pack "$repo/src/FineTune.Vision.Tool/FineTune.Vision.Tool.csproj" -c Release -o "$work/toolfeed" -p:Version="$version" --nologo -v q
+test -f "$work/toolfeed/FineTune.Vision.Tool.$version.nupkg"
+echo "tool package: $(du -m "$work/toolfeed/FineTune.Vision.Tool.$version.nupkg" | cut -f1) MiB (libtorch CPU and ONNX Runtime natives included)"
+dotnet tool install --tool-path "$work/tools" --add-source "$work/toolfeed" FineTune.Vision.Tool --version "$version"
+"$work/tools/ftv" --help | tee "$work/ftv-help.txt"
+grep -q "train" "$work/ftv-help.txt"
+"$work/tools/ftv" train --help > /dev/null
+dotnet run "$repo/samples/data/fashion-mnist/export_folder.cs" -- "$work/ftv-images" --per-class 8
+(cd "$work" && "$work/tools/ftv" train --model vit_tiny_patch16_224 --img-size 32 --model-kwargs depth=1 embed_dim=48 \
+  --data "$work/ftv-images" --batch-size 16 --max-steps 2 --epochs 1 --opt adamw --lr 1e-3 --warmup-epochs 0 \
+  --workers 1 --output "$work/ftv-out") | tee "$work/ftv-train.log"
+grep -q "; 2 steps;" "$work/ftv-train.log"
+for f in last.safetensors best.safetensors summary.csv; do test -s "$work/ftv-out/$f"; done
+ls "$work/ftv-out/tensorboard"/events.out.tfevents.* > /dev/null
+echo "tool smoke test: ok (ftv installed from the packed folder, --help and a two-step train ran)"

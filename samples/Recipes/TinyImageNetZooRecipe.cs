@@ -113,21 +113,22 @@ public sealed class TinyImageNetZooRecipe : IRecipe
             m.Get(Metric.EmaValTop1), m.Get(Metric.EmaValTop5), m.Validation?.Samples ?? 0), m.Validation);
     }
 
-    /// <summary>timm/DeiT training transform: RandomResizedCrop bicubic + flip, the policy, normalise, random erasing (per-pixel, p 0.25).</summary>
-    private static SampleEncoder TrainEncoder(ZooSettings settings, int size, Normalization normalization)
-    {
-        var builder = Presets.TrainBuilder(new TrainPresetOptions { Size = size, Interpolation = Interpolation.Bicubic, ColorJitter = null, Normalization = normalization });
-        if (settings.AutoAugment) builder.Add(new AutoAugment());
-        else if (settings.RandAugment) builder.Add(RandAugment.FromConfig("rand-m9-mstd0.5-inc1"));
-        ISampleTensorTransform[] erasing = settings.Erasing ? [new RandomErasing(new RandomErasingOptions { Probability = 0.25, Mode = ErasingMode.Pixel })] : [];
-        return builder.BuildEncoder(size, size, normalization, erasing);
-    }
-
-    private static MixupCutMix? Mixing(ZooSettings settings, int classes) => settings.Mixup || settings.CutMix
-        ? new MixupCutMix(new MixupCutMixOptions
+    /// <summary>
+    /// timm/DeiT training transform: RandomResizedCrop bicubic + flip, the policy, normalise, random erasing (per-pixel,
+    /// p 0.25), built by <c>ftv train</c>'s <see cref="TrainSetup.TrainEncoder"/> from the same timm settings
+    /// (<c>--aa rand-m9-mstd0.5-inc1 --reprob 0.25 --remode pixel --color-jitter 0</c>).
+    /// </summary>
+    private static SampleEncoder TrainEncoder(ZooSettings settings, int size, Normalization normalization) =>
+        TrainSetup.TrainEncoder(new TrainSettings
         {
-            MixupAlpha = settings.Mixup ? 0.8 : 0.0, CutMixAlpha = settings.CutMix ? 1.0 : 0.0, Probability = 1.0, SwitchProbability = 0.5,
-            LabelSmoothing = settings.Smoothing ? 0.1 : 0.0, NumClasses = classes,
-        })
-        : null;
+            Aa = settings.AutoAugment ? "autoaugment" : settings.RandAugment ? "rand-m9-mstd0.5-inc1" : null,
+            ColorJitter = 0, Reprob = settings.Erasing ? 0.25 : 0, Remode = "pixel",
+        }, size, normalization, Interpolation.Bicubic);
+
+    /// <summary>DeiT's Mixup 0.8 / CutMix 1.0 (switch 0.5, smoothing 0.1), through <see cref="TrainSetup.Mixing"/> (<c>ftv train --mixup --cutmix</c>).</summary>
+    private static MixupCutMix? Mixing(ZooSettings settings, int classes) => TrainSetup.Mixing(new TrainSettings
+    {
+        Mixup = settings.Mixup ? 0.8 : 0.0, Cutmix = settings.CutMix ? 1.0 : 0.0, MixupProb = 1.0, MixupSwitchProb = 0.5,
+        Smoothing = settings.Smoothing ? 0.1 : 0.0,
+    }, classes);
 }

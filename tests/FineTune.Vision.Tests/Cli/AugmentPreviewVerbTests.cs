@@ -23,7 +23,7 @@ public sealed class AugmentPreviewVerbTests : IDisposable
     public void Writes_a_grid_of_distinct_versions(string policy)
     {
         string output = Path.Combine(_dir, "grid.png");
-        Assert.Equal(0, AugmentPreviewVerb.Run(CommandLine.Parse(
+        Assert.Equal(0, AugmentPreviewVerb.Run(CliApp.Parse(
             ["augment-preview", "--image", Photo, "--policy", policy, "--size", "48", "--count", "4", "--seed", "3", "--output", output]), TextWriter.Null));
         using RgbImage grid = ImageDecoder.Decode(output);
         Assert.True(grid.Width > 48 * 2 && grid.Height >= 48, $"grid {grid.Width}x{grid.Height}");
@@ -34,10 +34,10 @@ public sealed class AugmentPreviewVerbTests : IDisposable
     {
         string a = Path.Combine(_dir, "a.png"), b = Path.Combine(_dir, "b.png");
         foreach (string output in new[] { a, b })
-            AugmentPreviewVerb.Run(CommandLine.Parse(["augment-preview", "--image", Photo, "--policy", "seed000", "--size", "40", "--count", "3", "--output", output]), TextWriter.Null);
+            AugmentPreviewVerb.Run(CliApp.Parse(["augment-preview", "--image", Photo, "--policy", "seed000", "--size", "40", "--count", "3", "--output", output]), TextWriter.Null);
         Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
 
-        var e = Assert.Throws<UsageException>(() => AugmentPreviewVerb.Run(CommandLine.Parse(
+        var e = Assert.Throws<UsageException>(() => AugmentPreviewVerb.Run(CliApp.Parse(
             ["augment-preview", "--image", Photo, "--policy", "mixup", "--output", a]), TextWriter.Null));
         Assert.Contains("'mixup'", e.Message);
     }

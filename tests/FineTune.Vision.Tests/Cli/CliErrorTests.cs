@@ -79,8 +79,8 @@ public sealed class CliErrorTests : IClassFixture<HostileWeights>, IDisposable
     public void Usage_errors_keep_exit_code_2_and_the_usage()
     {
         CliRun verb = CliRun.InProcess("evaluat", "--model", "vit_bse").AssertFailsCleanly(expectedCode: 2);
-        Assert.Contains("Unknown verb 'evaluat'", verb.Error);
-        Assert.Contains("usage: FineTune.Vision.Cli", verb.Error);
+        Assert.Contains("'evaluat'", verb.Error);
+        Assert.Contains("usage: see 'ftv --help'", verb.Error);
 
         CliRun recipe = CliRun.InProcess("train", "--recipe", "transfer-tricks", "--smoke", "--model", "resnet50").AssertFailsCleanly(expectedCode: 2);
         Assert.Contains("resnet50", recipe.Error);
@@ -106,7 +106,7 @@ public sealed class CliErrorTests : IClassFixture<HostileWeights>, IDisposable
     [Fact]
     public void FTV_DEBUG_adds_the_full_exception_for_developers()
     {
-        CliRun run = CliRun.Process("FineTune.Vision.Cli.dll", ["inspect", "--weights", HostileWeights.Malicious], new Dictionary<string, string> { ["FTV_DEBUG"] = "1" });
+        CliRun run = CliRun.Process("ftv.dll", ["inspect", "--weights", HostileWeights.Malicious], new Dictionary<string, string> { ["FTV_DEBUG"] = "1" });
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("FineTune.Vision.Weights.UnsafeCheckpointException", run.Error);
         Assert.Contains("   at FineTune.Vision.", run.Error);

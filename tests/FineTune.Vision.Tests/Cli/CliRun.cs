@@ -37,7 +37,7 @@ internal sealed partial record CliRun(string[] Args, int ExitCode, string Output
     }
 
     /// <summary>Runs the command line as a child process.</summary>
-    public static CliRun Cli(params string[] args) => Process("FineTune.Vision.Cli.dll", args);
+    public static CliRun Cli(params string[] args) => Process("ftv.dll", args);
 
     /// <summary>
     /// Null when the run failed the way a user must see it: exit code 1, <c>error:</c> on standard error, no

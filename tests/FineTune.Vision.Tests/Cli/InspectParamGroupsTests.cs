@@ -16,7 +16,7 @@ public sealed class InspectParamGroupsTests
             "--set", "depth=2", "--set", "num_heads=2", "--set", "num_classes=5",
             "--param-groups", "--layer-decay", "0.75", "--weight-decay", "0.05",
         ];
-        Assert.Equal(0, InspectVerb.Run(CommandLine.Parse(args), output));
+        Assert.Equal(0, InspectVerb.Run(CliApp.Parse(args), output));
 
         var rows = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         // timm's param_groups_layer_decay on the same model: groups named layer_{id}_{decay|no_decay} in first-parameter order

@@ -36,7 +36,7 @@ public sealed class ModelUseVerbTests : IClassFixture<TinyTrainedWeights>, IDisp
     {
         string json = Path.Combine(_dir, "eval.json");
         var output = new StringWriter();
-        Assert.Equal(0, EvaluateVerb.Run(CommandLine.Parse([.. ModelArgs("evaluate"), "--data", Mini, "--layout", "tinyimagenet-val", "--batch", "4", "--workers", "1", "--json", json,
+        Assert.Equal(0, EvaluateVerb.Run(CliApp.Parse([.. ModelArgs("evaluate"), "--data", Mini, "--layout", "tinyimagenet-val", "--batch", "4", "--workers", "1", "--json", json,
             "--confusion-png", Path.Combine(_dir, "confusion.png"), "--reliability-png", Path.Combine(_dir, "reliability.png")]), output));
 
         EvaluationResult expected;
@@ -76,8 +76,8 @@ public sealed class ModelUseVerbTests : IClassFixture<TinyTrainedWeights>, IDisp
         string[] args = [.. ModelArgs("predict"), "--images", Path.Combine(Mini, "val", "images"), "--images", single, "--top", "2", "--labels", labels, "--batch", "4"];
         var plain = new StringWriter();
         var tta = new StringWriter();
-        Assert.Equal(0, PredictVerb.Run(CommandLine.Parse(args), plain));
-        Assert.Equal(0, PredictVerb.Run(CommandLine.Parse([.. args, "--tta"]), tta));
+        Assert.Equal(0, PredictVerb.Run(CliApp.Parse(args), plain));
+        Assert.Equal(0, PredictVerb.Run(CliApp.Parse([.. args, "--tta"]), tta));
 
         string[] lines = Predictions(tta);
         Assert.Equal(7, lines.Length);
@@ -111,7 +111,7 @@ public sealed class ModelUseVerbTests : IClassFixture<TinyTrainedWeights>, IDisp
     {
         string png = Path.Combine(_dir, "lr.png"), csv = Path.Combine(_dir, "lr.csv");
         var output = new StringWriter();
-        Assert.Equal(0, LrFindVerb.Run(CommandLine.Parse(
+        Assert.Equal(0, LrFindVerb.Run(CliApp.Parse(
             [.. ModelArgs("lr-find"), "--data", Mini, "--layout", "tinyimagenet-train", "--png", png, "--csv", csv,
              "--steps", "30", "--batch", "4", "--workers", "1", "--start-lr", "1e-5", "--optimizer", "sgd"]), output));
 
@@ -127,18 +127,18 @@ public sealed class ModelUseVerbTests : IClassFixture<TinyTrainedWeights>, IDisp
     [Fact]
     public void Mistakes_are_named()
     {
-        var layout = Assert.Throws<UsageException>(() => EvaluateVerb.Run(CommandLine.Parse([.. ModelArgs("evaluate"), "--data", Mini, "--layout", "coco"]), TextWriter.Null));
+        var layout = Assert.Throws<UsageException>(() => EvaluateVerb.Run(CliApp.Parse([.. ModelArgs("evaluate"), "--data", Mini, "--layout", "coco"]), TextWriter.Null));
         Assert.Contains("'coco'", layout.Message);
         Assert.Contains("tinyimagenet-val", layout.Message);
 
         string[] otherHead = [.. ModelArgs("evaluate")[..^2].Select(a => a == "num_classes=3" ? "num_classes=5" : a), "--weights", _weights.WeightsPath, "--data", Mini, "--layout", "tinyimagenet-val"];
-        var head = Assert.ThrowsAny<IOException>(() => EvaluateVerb.Run(CommandLine.Parse(otherHead), TextWriter.Null));
+        var head = Assert.ThrowsAny<IOException>(() => EvaluateVerb.Run(CliApp.Parse(otherHead), TextWriter.Null));
         Assert.Contains("num_classes", head.Message);
 
-        var images = Assert.Throws<UsageException>(() => PredictVerb.Run(CommandLine.Parse(ModelArgs("predict")), TextWriter.Null));
+        var images = Assert.Throws<UsageException>(() => PredictVerb.Run(CliApp.Parse(ModelArgs("predict")), TextWriter.Null));
         Assert.Contains("--images", images.Message);
 
-        var device = Assert.Throws<UsageException>(() => EvaluateVerb.Run(CommandLine.Parse([.. ModelArgs("evaluate"), "--data", Mini, "--layout", "tinyimagenet-val", "--device", "gpu"]), TextWriter.Null));
+        var device = Assert.Throws<UsageException>(() => EvaluateVerb.Run(CliApp.Parse([.. ModelArgs("evaluate"), "--data", Mini, "--layout", "tinyimagenet-val", "--device", "gpu"]), TextWriter.Null));
         Assert.Contains("evaluate: --device: 'gpu' is not a device; use cpu, cuda, cuda:N or auto", device.Message);
     }
 
@@ -148,8 +148,8 @@ public sealed class ModelUseVerbTests : IClassFixture<TinyTrainedWeights>, IDisp
         string[] args = [.. ModelArgs("evaluate"), "--data", Mini, "--layout", "tinyimagenet-val", "--batch", "4", "--workers", "1"];
         var plain = new StringWriter();
         var cpu = new StringWriter();
-        Assert.Equal(0, EvaluateVerb.Run(CommandLine.Parse(args), plain));
-        Assert.Equal(0, EvaluateVerb.Run(CommandLine.Parse([.. args, "--device", "cpu"]), cpu));
+        Assert.Equal(0, EvaluateVerb.Run(CliApp.Parse(args), plain));
+        Assert.Equal(0, EvaluateVerb.Run(CliApp.Parse([.. args, "--device", "cpu"]), cpu));
         Assert.Equal(plain.ToString(), cpu.ToString());
     }
 }

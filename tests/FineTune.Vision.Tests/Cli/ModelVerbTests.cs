@@ -33,7 +33,7 @@ public sealed class ModelVerbTests : IDisposable
         string[] args = [.. new[] { "logits" }, .. family == "vit" ? TinyVit : TinySwin,
             "--weights", Path.Combine(Fixtures, weights), "--input", Path.Combine(Fixtures, $"{family}_io.safetensors"), "--output", output, "--strict"];
 
-        Assert.Equal(0, LogitsVerb.Run(CommandLine.Parse(args), log));
+        Assert.Equal(0, LogitsVerb.Run(CliApp.Parse(args), log));
 
         using var scope = torch.NewDisposeScope();
         using StateDict actual = SafeTensors.Load(output), expected = SafeTensors.Load(Path.Combine(Fixtures, $"{family}_io.safetensors"));
@@ -44,7 +44,7 @@ public sealed class ModelVerbTests : IDisposable
     public void Inspect_reports_format_naming_and_shapes()
     {
         var output = new StringWriter();
-        Assert.Equal(0, InspectVerb.Run(CommandLine.Parse(["inspect", "--weights", Path.Combine(Fixtures, "vit_tv.pth"), "--keys", "3"]), output));
+        Assert.Equal(0, InspectVerb.Run(CliApp.Parse(["inspect", "--weights", Path.Combine(Fixtures, "vit_tv.pth"), "--keys", "3"]), output));
         string text = output.ToString();
         Assert.Contains("PyTorchZip", text);
         Assert.Contains("TorchVision", text);
@@ -61,7 +61,7 @@ public sealed class ModelVerbTests : IDisposable
             SafeTensors.Save(input, [new KeyValuePair<string, torch.Tensor>("pixels", torch.zeros(1, 3, 32, 32))]);
         string[] args = [.. new[] { "logits" }, .. TinyVit, "--weights", Path.Combine(Fixtures, "vit_timm.safetensors"),
             "--input", input, "--output", Path.Combine(_dir, "out.safetensors")];
-        var e = Assert.Throws<InvalidDataException>(() => LogitsVerb.Run(CommandLine.Parse(args), TextWriter.Null));
+        var e = Assert.Throws<InvalidDataException>(() => LogitsVerb.Run(CliApp.Parse(args), TextWriter.Null));
         Assert.Contains("'input'", e.Message);
         Assert.Contains("pixels", e.Message);
     }

@@ -39,7 +39,7 @@ public sealed class PredictModelFileTests : IDisposable
     {
         string folder = Folder();
         var output = new StringWriter();
-        Assert.Equal(0, PredictVerb.Run(CommandLine.Parse(["predict", "--model-file", ShippedModel, "--images", folder, "--top", "2", "--batch", "3"]), output));
+        Assert.Equal(0, PredictVerb.Run(CliApp.Parse(["predict", "--model-file", ShippedModel, "--images", folder, "--top", "2", "--batch", "3"]), output));
 
         string[] lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         string[] files = [.. new[] { "more/four.jpg", "more/three.jpg", "one.jpg", "two.jpg" }.Select(f => Path.Combine(folder, f))];
@@ -59,9 +59,9 @@ public sealed class PredictModelFileTests : IDisposable
         string folder = Folder();
         string csv = _dir.File("out", "predictions.csv"), kaggle = _dir.File("out", "submission.csv");
         var output = new StringWriter();
-        Assert.Equal(0, PredictVerb.Run(CommandLine.Parse(["predict", "--model-file", ShippedModel, "--images", folder, "--csv", csv, "--top", "3", "--tta"]), output));
+        Assert.Equal(0, PredictVerb.Run(CliApp.Parse(["predict", "--model-file", ShippedModel, "--images", folder, "--csv", csv, "--top", "3", "--tta"]), output));
         Assert.Contains($"wrote 4 predictions to {csv}", output.ToString());
-        Assert.Equal(0, PredictVerb.Run(CommandLine.Parse(["predict", "--model-file", ShippedModel, "--images", folder, "--csv", kaggle, "--kaggle", "--tta"]), TextWriter.Null));
+        Assert.Equal(0, PredictVerb.Run(CliApp.Parse(["predict", "--model-file", ShippedModel, "--images", folder, "--csv", kaggle, "--kaggle", "--tta"]), TextWriter.Null));
 
         using var classifier = ImageClassifier.Load(ShippedModel, new ImageClassifierOptions { FlipTta = true });
         string[] rows = File.ReadAllLines(csv);
@@ -96,8 +96,8 @@ public sealed class PredictModelFileTests : IDisposable
         string folder = Folder();
         var fromWeights = new StringWriter();
         var fromFile = new StringWriter();
-        Assert.Equal(0, PredictVerb.Run(CommandLine.Parse(["predict", "--model", "vit_tiny_patch16_224", .. set, "--weights", weights, "--labels", labels, "--images", folder]), fromWeights));
-        Assert.Equal(0, PredictVerb.Run(CommandLine.Parse(["predict", "--model-file", ShippedModel, "--images", folder]), fromFile));
+        Assert.Equal(0, PredictVerb.Run(CliApp.Parse(["predict", "--model", "vit_tiny_patch16_224", .. set, "--weights", weights, "--labels", labels, "--images", folder]), fromWeights));
+        Assert.Equal(0, PredictVerb.Run(CliApp.Parse(["predict", "--model-file", ShippedModel, "--images", folder]), fromFile));
         // The plain checkpoint's model uses the registry's preprocessing, not the file's (mean = std = 0.5): the labels are the
         // same names, and both list four images.
         string[] a = Lines(fromWeights), b = Lines(fromFile);
@@ -137,11 +137,11 @@ public sealed class PredictModelFileTests : IDisposable
         Assert.Contains(plain, noMetadata.Error);
         Assert.Contains("not a FineTune.Vision model file", noMetadata.Error);
 
-        var kaggle = Assert.Throws<UsageException>(() => PredictVerb.Run(CommandLine.Parse(["predict", "--model-file", ShippedModel, "--images", folder, "--kaggle"]), TextWriter.Null));
+        var kaggle = Assert.Throws<UsageException>(() => PredictVerb.Run(CliApp.Parse(["predict", "--model-file", ShippedModel, "--images", folder, "--kaggle"]), TextWriter.Null));
         Assert.Contains("--csv", kaggle.Message);
-        var both = Assert.Throws<UsageException>(() => PredictVerb.Run(CommandLine.Parse(["predict", "--model-file", ShippedModel, "--weights", plain, "--images", folder]), TextWriter.Null));
+        var both = Assert.Throws<UsageException>(() => PredictVerb.Run(CliApp.Parse(["predict", "--model-file", ShippedModel, "--weights", plain, "--images", folder]), TextWriter.Null));
         Assert.Contains("--model-file", both.Message);
-        var missing = Assert.Throws<FileNotFoundException>(() => PredictVerb.Run(CommandLine.Parse(["predict", "--model-file", ShippedModel, "--images", _dir.File("nothing")]), TextWriter.Null));
+        var missing = Assert.Throws<FileNotFoundException>(() => PredictVerb.Run(CliApp.Parse(["predict", "--model-file", ShippedModel, "--images", _dir.File("nothing")]), TextWriter.Null));
         Assert.Contains("nothing", missing.Message);
     }
 }

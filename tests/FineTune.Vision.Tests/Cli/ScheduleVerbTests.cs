@@ -13,7 +13,7 @@ public sealed class ScheduleVerbTests : IDisposable
     {
         string csv = Path.Combine(_dir, "lr.csv"), png = Path.Combine(_dir, "lr.png");
         var output = new StringWriter();
-        int code = ScheduleVerb.Run(CommandLine.Parse(
+        int code = ScheduleVerb.Run(CliApp.Parse(
             ["schedule", "--kind", "OneCycleLR", "--lr", "0.1", "--set", "max_lr=0.1", "--set", "pct_start=0.25", "--steps", "40", "--csv", csv, "--png", png]), output);
 
         Assert.Equal(0, code);
@@ -30,15 +30,15 @@ public sealed class ScheduleVerbTests : IDisposable
     [Fact]
     public void Unknown_options_and_bad_values_are_named()
     {
-        var typo = Assert.Throws<UsageException>(() => ScheduleVerb.Run(CommandLine.Parse(
+        var typo = Assert.Throws<UsageException>(() => ScheduleVerb.Run(CliApp.Parse(
             ["schedule", "--kind", "StepLR", "--lr", "0.1", "--set", "step_size=3", "--steps", "5", "--csv", Path.Combine(_dir, "a.csv"), "--pgn", "x.png"]), TextWriter.Null));
         Assert.Contains("--pgn", typo.Message);
 
-        var steps = Assert.Throws<UsageException>(() => ScheduleVerb.Run(CommandLine.Parse(
+        var steps = Assert.Throws<UsageException>(() => ScheduleVerb.Run(CliApp.Parse(
             ["schedule", "--kind", "StepLR", "--lr", "0.1", "--steps", "many", "--csv", "a.csv"]), TextWriter.Null));
         Assert.Contains("'many'", steps.Message);
 
-        var pair = Assert.Throws<UsageException>(() => CommandLine.Parse(["schedule", "--set", "step_size"]).KeyValues());
+        var pair = Assert.Throws<UsageException>(() => CliApp.Parse(["schedule", "--set", "step_size"]).KeyValues());
         Assert.Contains("key=value", pair.Message);
     }
 }

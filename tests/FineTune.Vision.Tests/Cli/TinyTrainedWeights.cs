@@ -53,7 +53,7 @@ public sealed class TinyTrainedWeights : IDisposable
     private static VisionModel Create()
     {
         TorchSharp.torch.manual_seed(5);
-        return VisionModels.Create<ModelConfig>("vit_tiny_patch16_224", c => c.WithOverrides(CommandLine.Parse(["x", .. Model]).KeyValues()));
+        return VisionModels.Create<ModelConfig>("vit_tiny_patch16_224", c => c.WithOverrides(CliApp.Parse(["inspect", "--param-groups", .. Model]).KeyValues()));
     }
 
     /// <summary>Deletes the folder.</summary>

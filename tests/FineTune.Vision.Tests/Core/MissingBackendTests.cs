@@ -66,7 +66,7 @@ public sealed class MissingBackendTests
     {
         if (!OperatingSystem.IsLinux()) return;
         using var app = new TempDir();
-        foreach (string file in Directory.GetFiles(AppContext.BaseDirectory, "*.dll").Append(Path.Combine(AppContext.BaseDirectory, "FineTune.Vision.Cli.runtimeconfig.json")))
+        foreach (string file in Directory.GetFiles(AppContext.BaseDirectory, "*.dll").Append(Path.Combine(AppContext.BaseDirectory, "ftv.runtimeconfig.json")))
             File.Copy(file, Path.Combine(app.Path, Path.GetFileName(file)));
         File.Copy(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"), Path.Combine(app.Path, "libLibTorchSharp.so"));
         string weights = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Weights", "vit_timm.safetensors");
@@ -77,7 +77,7 @@ public sealed class MissingBackendTests
             ["logits", "--model", "vit_tiny_patch16_224", "--weights", weights, "--input", weights, "--output", Path.Combine(app.Path, "out.safetensors")],
         })
         {
-            CliRun run = CliRun.Process("FineTune.Vision.Cli.dll", args, directory: app.Path).AssertFailsCleanly();
+            CliRun run = CliRun.Process("ftv.dll", args, directory: app.Path).AssertFailsCleanly();
             Assert.Contains("dotnet add package libtorch-cpu-linux-x64", run.Error);
             Assert.Contains("TorchSharp-cuda-linux", run.Error);
             // The loader's own reason: libtorch.so missing, or (where a system libtorch such as Debian's python3-torch is on the

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FineTune.Vision.Adaptation;
@@ -14,24 +15,32 @@ namespace FineTune.Vision.Cli;
 /// </summary>
 public static class InspectVerb
 {
-    /// <summary>One-line usage.</summary>
-    public const string Usage = "inspect --weights FILE [--keys N] | inspect --model NAME [--set k=v]... --param-groups [--layer-decay X] [--weight-decay Y]";
+    /// <summary>The <c>inspect</c> command.</summary>
+    public static Command Command() => Opts.Verb("inspect", "Weights file: format, naming, tensors and the first keys; or (--param-groups) a model's optimizer parameter groups in timm's terms.",
+    [
+        Opts.Text("--weights", "The weights file to describe.", "FILE"),
+        Opts.Int("--keys", "Keys to list (default 20)."),
+        Opts.Text("--model", "Registry architecture, with --param-groups.", "NAME"),
+        Opts.Many("--set", "Architecture override, key=value (repeatable).", "KEY=VALUE"),
+        Opts.Flag("--param-groups", "Print the parameter groups (one JSON row per group)."),
+        Opts.Number("--layer-decay", "Layer decay (default 1)."),
+        Opts.Number("--weight-decay", "Weight decay (default 0.05)."),
+    ], Run);
 
     /// <summary>Runs the verb.</summary>
-    public static int Run(CommandLine line, TextWriter output)
+    public static int Run(VerbInput line, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(output);
         return line.Flag("param-groups") ? ParamGroups(line, output) : Weights(line, output);
     }
 
-    private static int ParamGroups(CommandLine line, TextWriter output)
+    private static int ParamGroups(VerbInput line, TextWriter output)
     {
-        double layerDecay = line.Optional("layer-decay") is null ? 1.0 : line.Double("layer-decay");
-        double weightDecay = line.Optional("weight-decay") is null ? 0.05 : line.Double("weight-decay");
+        double layerDecay = line.Double("layer-decay", 1.0);
+        double weightDecay = line.Double("weight-decay", 0.05);
         string name = line.Required("model");
         var overrides = line.KeyValues();
-        line.RejectUnknown();
 
         using VisionModel model = VisionModels.Create<ModelConfig>(name, c => c.WithOverrides(overrides));
         var order = model.named_parameters().Select((p, i) => (p.name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
@@ -50,11 +59,10 @@ public static class InspectVerb
         return 0;
     }
 
-    private static int Weights(CommandLine line, TextWriter output)
+    private static int Weights(VerbInput line, TextWriter output)
     {
         string path = line.Required("weights");
         int keys = line.Int("keys", 20);
-        line.RejectUnknown();
 
         using StateDict weights = WeightsFile.Load(path);
         output.WriteLine($"file:       {path}");

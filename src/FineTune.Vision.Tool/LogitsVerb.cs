@@ -1,3 +1,4 @@
+using System.CommandLine;
 using FineTune.Vision.Models;
 using FineTune.Vision.Weights;
 using TorchSharp;
@@ -12,18 +13,24 @@ namespace FineTune.Vision.Cli;
 /// </summary>
 public static class LogitsVerb
 {
-    /// <summary>One-line usage.</summary>
-    public const string Usage = "logits --model NAME [--set key=value]... --weights FILE --input IN.safetensors --output OUT.safetensors [--strict] [--device cpu|cuda[:N]]";
+    /// <summary>The <c>logits</c> command.</summary>
+    public static Command Command() => Opts.Verb("logits", "Run the float32 NCHW tensor 'input' of a safetensors file through a model and write the tensor 'logits'.",
+    [
+        .. Opts.Model(weightsRequired: true),
+        Opts.Text("--input", "safetensors file holding 'input'. Required.", "IN.safetensors"),
+        Opts.Text("--output", "safetensors file to write. Required.", "OUT.safetensors"),
+        Opts.Flag("--strict", "Every key must match (no classifier drop, no position-embedding resampling)."),
+        Opts.Device(),
+    ], Run);
 
     /// <summary>Runs the verb.</summary>
-    public static int Run(CommandLine line, TextWriter output)
+    public static int Run(VerbInput line, TextWriter output)
     {
         string name = line.Required("model");
         Dictionary<string, string> overrides = line.KeyValues();
         string weightsPath = line.Required("weights"), inputPath = line.Required("input"), outputPath = line.Required("output");
         bool strict = line.Flag("strict");
         torch.Device? device = ModelSetup.Device(line); // null: the CPU (touching torch.CPU here would load the backend before the check)
-        line.RejectUnknown();
 
         using VisionModel model = VisionModels.Create<ModelConfig>(name, c => c.WithOverrides(overrides));     // first: it checks for the native backend
         using var scope = torch.NewDisposeScope();

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FineTune.Vision.Data;
@@ -18,12 +19,20 @@ namespace FineTune.Vision.Cli;
 /// </summary>
 public static class EvaluateVerb
 {
-    /// <summary>One-line usage.</summary>
-    public const string Usage =
-        "evaluate --model NAME [--set key=value]... --weights FILE --data DIR [--layout imagefolder|tinyimagenet-val|tinyimagenet-train|fashion-mnist-test|fashion-mnist-train] [--batch N] [--workers N] [--json OUT.json] [--confusion-png FILE] [--reliability-png FILE] [--device cpu|cuda[:N]]";
+    /// <summary>The <c>evaluate</c> command.</summary>
+    public static Command Command() => Opts.Verb("evaluate", "Top-1 (with its 95 % interval), top-5, loss, per-class precision/recall/F1 and calibration of weights on a labelled dataset.",
+    [
+        .. Opts.Model(weightsRequired: true), .. Opts.Data(),
+        Opts.Int("--batch", "Batch size (default 32)."),
+        Opts.Int("--workers", "Decoding threads (default: one per core)."),
+        Opts.Text("--json", "Write the result as JSON.", "OUT.json"),
+        Opts.Text("--confusion-png", "Draw the confusion matrix.", "FILE"),
+        Opts.Text("--reliability-png", "Draw the reliability diagram.", "FILE"),
+        Opts.Device(),
+    ], Run);
 
     /// <summary>Runs the verb.</summary>
-    public static int Run(CommandLine line, TextWriter output)
+    public static int Run(VerbInput line, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(output);
@@ -32,7 +41,6 @@ public static class EvaluateVerb
         IImageDataset data = ModelSetup.OpenData(line);
         var device = ModelSetup.Device(line);
         using VisionModel model = ModelSetup.LoadModel(line, output, weightsRequired: true);
-        line.RejectUnknown();
         if (data.ClassNames.Count > model.NumClasses)
             throw new InvalidDataException($"The data has {data.ClassNames.Count} classes but '{model.Name}' has {model.NumClasses} outputs; give the weights' class count with --set num_classes=N.");
 

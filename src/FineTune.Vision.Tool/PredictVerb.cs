@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using FineTune.Vision.Deployment;
 using FineTune.Vision.Models;
@@ -14,13 +15,25 @@ namespace FineTune.Vision.Cli;
 /// </summary>
 public static class PredictVerb
 {
-    /// <summary>One-line usage.</summary>
-    public const string Usage =
-        "predict (--model-file FILE | --onnx model.onnx | --model NAME [--set key=value]... --weights FILE [--labels FILE]) --images DIR|FILE [--images DIR|FILE]... " +
-        "[--csv OUT [--kaggle] [--skip-unreadable]] [--top K] [--tta] [--batch N] [--device cpu|cuda[:N]]";
+    /// <summary>The <c>predict</c> command.</summary>
+    public static Command Command() => Opts.Verb("predict", "Top-k classes of images, printed or written as a predictions CSV.",
+    [
+        Opts.Text("--model-file", "A one-file model.", "FILE"),
+        Opts.Text("--onnx", "An exported ONNX model (runs on ONNX Runtime).", "model.onnx"),
+        .. Opts.Model(weightsRequired: false),
+        Opts.Text("--labels", "Class names, one per line (with --model/--weights).", "FILE"),
+        Opts.Many("--images", "A folder or an image file (repeatable). Required.", "DIR|FILE"),
+        Opts.Text("--csv", "Write the predictions file.", "OUT"),
+        Opts.Flag("--kaggle", "Kaggle's id,label format (with --csv)."),
+        Opts.Flag("--skip-unreadable", "Skip unreadable images (with --csv)."),
+        Opts.Int("--top", "Classes per image (default 5)."),
+        Opts.Flag("--tta", "Average with the mirror image."),
+        Opts.Int("--batch", "Batch size (default 32)."),
+        Opts.Device(),
+    ], Run);
 
     /// <summary>Runs the verb: one line per image, <c>path: class p, class p, ...</c>, or the predictions file.</summary>
-    public static int Run(CommandLine line, TextWriter output)
+    public static int Run(VerbInput line, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(output);
@@ -39,7 +52,6 @@ public static class PredictVerb
         try
         {
             using IImageClassifier classifier = Open(line, options, output, out owned);
-            line.RejectUnknown();
             if (csv is not null)
             {
                 var fileOptions = new PredictionsFileOptions { Format = kaggle ? PredictionsFormat.Kaggle : PredictionsFormat.TopK, TopK = top, SkipUnreadable = skip };
@@ -66,7 +78,7 @@ public static class PredictVerb
     /// The classifier of <c>--onnx</c> (<see cref="OnnxImageClassifier"/>), of <c>--model-file</c>, or of <c>--model</c>/<c>--weights</c> (<paramref name="owned"/>: that model, which the
     /// caller disposes after the classifier).
     /// </summary>
-    private static IImageClassifier Open(CommandLine line, ImageClassifierOptions options, TextWriter output, out VisionModel? owned)
+    private static IImageClassifier Open(VerbInput line, ImageClassifierOptions options, TextWriter output, out VisionModel? owned)
     {
         owned = null;
         if (line.Optional("onnx") is { } onnx)    // an exported model on ONNX Runtime (no libtorch)

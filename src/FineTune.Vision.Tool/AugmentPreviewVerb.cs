@@ -1,4 +1,6 @@
+using System.CommandLine;
 using FineTune.Vision.Imaging;
+using FineTune.Vision.Recipes;
 using FineTune.Vision.Transforms;
 
 namespace FineTune.Vision.Cli;
@@ -12,16 +14,23 @@ namespace FineTune.Vision.Cli;
 /// </summary>
 public static class AugmentPreviewVerb
 {
-    /// <summary>One-line usage.</summary>
-    public const string Usage = "augment-preview --image IN [--policy rand-m9-mstd0.5-inc1|original|originalr|v0|v0r-mstd0.5|augmix-m3-w3|3a|torchvision-ra|autoaugment|trivialaugment|seed000] [--size N] [--count N] [--seed N] --output GRID.png";
+    /// <summary>The <c>augment-preview</c> command.</summary>
+    public static Command Command() => Opts.Verb("augment-preview", "A PNG grid of an image and N augmented versions of it.",
+    [
+        Opts.Text("--image", "The image. Required.", "FILE"),
+        Opts.Text("--policy", "rand-m9-mstd0.5-inc1 (default), original, originalr, v0, v0r-mstd0.5, augmix-m3-w3, 3a, torchvision-ra, autoaugment, trivialaugment or seed000.", "SPEC"),
+        Opts.Int("--size", "Output size of each version (default 224; seed000: 384)."),
+        Opts.Int("--count", "Augmented versions (default 8)."),
+        Opts.Int("--seed", "Random seed (default 0)."),
+        Opts.Text("--output", "The PNG grid to write. Required.", "GRID.png"),
+    ], Run);
 
     /// <summary>Runs the verb.</summary>
-    public static int Run(CommandLine line, TextWriter output)
+    public static int Run(VerbInput line, TextWriter output)
     {
         string imagePath = line.Required("image"), outputPath = line.Required("output");
         string policy = line.Optional("policy") ?? "rand-m9-mstd0.5-inc1";
         int size = line.Int("size", policy == "seed000" ? 384 : 224), count = line.Int("count", 8), seed = line.Int("seed", 0);
-        line.RejectUnknown();
         if (size <= 0 || count <= 0) throw new UsageException($"augment-preview: --size and --count must be positive (were {size} and {count}).");
 
         ITransform transform = policy switch
@@ -36,17 +45,12 @@ public static class AugmentPreviewVerb
         return 0;
     }
 
-    /// <summary>The policy named by a preview SPEC.</summary>
-    public static ITransform Policy(string spec) => spec switch
+    /// <summary>The policy named by a preview SPEC: <c>ftv train --aa</c>'s (<see cref="TrainSetup.Policy"/>).</summary>
+    public static ITransform Policy(string spec)
     {
-        "torchvision-ra" => new TorchvisionRandAugment(),
-        "autoaugment" => new AutoAugment(),
-        "trivialaugment" => new TrivialAugmentWide(),
-        _ when spec.StartsWith("rand", StringComparison.Ordinal) => new RandAugment(RandAugmentOptions.Parse(spec)),
-        _ when TimmAutoAugment.IsConfig(spec) => TimmAutoAugment.FromConfig(spec),
-        _ when AugMix.IsConfig(spec) => AugMix.FromConfig(spec),
-        _ => throw new UsageException($"augment-preview: unknown policy '{spec}'; use a timm string such as rand-m9-mstd0.5-inc1, original, v0r-mstd0.5 or augmix-m3-w3, or torchvision-ra, autoaugment, trivialaugment, 3a or seed000."),
-    };
+        try { return TrainSetup.Policy(spec); }
+        catch (RecipeUsageException) { throw new UsageException($"augment-preview: unknown policy '{spec}'; use a timm string such as rand-m9-mstd0.5-inc1, original, v0r-mstd0.5 or augmix-m3-w3, or torchvision-ra, autoaugment, trivialaugment, 3a or seed000."); }
+    }
 
     /// <summary>Shows what an encoder produces (normalisation None: values in [0, 1]) as an image.</summary>
     private sealed class EncoderAsImage(SampleEncoder encoder) : ITransform

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using FineTune.Vision.Optim.Schedules;
 
 namespace FineTune.Vision.Cli;
@@ -8,11 +9,19 @@ namespace FineTune.Vision.Cli;
 /// </summary>
 public static class ScheduleVerb
 {
-    /// <summary>One-line usage.</summary>
-    public const string Usage = "schedule --kind NAME --lr BASE [--set key=value]... --steps N --csv OUT.csv [--png OUT.png]";
+    /// <summary>The <c>schedule</c> command.</summary>
+    public static Command Command() => Opts.Verb("schedule", "Evaluate a learning-rate schedule (PyTorch's class and argument names) for N steps.",
+    [
+        Opts.Text("--kind", "Schedule name, e.g. CosineAnnealingLR, OneCycleLR, CosineWithRestarts. Required.", "NAME"),
+        Opts.Number("--lr", "Base rate. Required."),
+        Opts.Many("--set", "Schedule argument, key=value (repeatable).", "KEY=VALUE"),
+        Opts.Int("--steps", "Optimizer steps. Required."),
+        Opts.Text("--csv", "The CSV to write. Required.", "OUT.csv"),
+        Opts.Text("--png", "Also draw it.", "OUT.png"),
+    ], Run);
 
     /// <summary>Runs the verb.</summary>
-    public static int Run(CommandLine line, TextWriter output)
+    public static int Run(VerbInput line, TextWriter output)
     {
         string kind = line.Required("kind");
         double lr = line.Double("lr");
@@ -21,7 +30,6 @@ public static class ScheduleVerb
         string csv = line.Required("csv");
         string? png = line.Optional("png");
         Dictionary<string, string> arguments = line.KeyValues();
-        line.RejectUnknown();
 
         ILrSchedule schedule = ScheduleFactory.Create(kind, lr, arguments, steps);
         var curve = ScheduleCurve.Evaluate(schedule, steps, $"{kind} (lr {lr})");

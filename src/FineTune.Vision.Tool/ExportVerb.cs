@@ -1,3 +1,4 @@
+using System.CommandLine;
 using FineTune.Vision.Deployment;
 using FineTune.Vision.Models;
 
@@ -10,11 +11,17 @@ namespace FineTune.Vision.Cli;
 /// </summary>
 public static class ExportVerb
 {
-    /// <summary>One-line usage.</summary>
-    public const string Usage = "export --format onnx (--model-file M | --model NAME [--set key=value]... --weights FILE) --output model.onnx";
+    /// <summary>The <c>export</c> command.</summary>
+    public static Command Command() => Opts.Verb("export", "Write a model (LoRA merged) as an ONNX graph with its class names and preprocessing.",
+    [
+        Opts.Text("--format", "onnx (the only format). Required.", "FORMAT"),
+        Opts.Text("--model-file", "A one-file model (instead of --model/--weights).", "FILE"),
+        .. Opts.Model(weightsRequired: false),
+        Opts.Text("--output", "The file to write. Required.", "model.onnx"),
+    ], Run);
 
     /// <summary>Runs the verb.</summary>
-    public static int Run(CommandLine line, TextWriter output)
+    public static int Run(VerbInput line, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(output);
@@ -26,14 +33,12 @@ public static class ExportVerb
         if (modelFile is not null)
         {
             if (line.Optional("model") is not null) throw new UsageException("export: give either --model-file or --model with --weights, not both.");
-            line.RejectUnknown();
             OnnxExport.ExportModelFile(modelFile, path);
         }
         else
         {
             if (line.Optional("model") is null) throw new UsageException("export: --model-file (a model file) or --model NAME with --weights is required.");
             using VisionModel model = ModelSetup.LoadModel(line, output, weightsRequired: true);
-            line.RejectUnknown();
             OnnxExport.Export(model, path);
         }
         output.WriteLine($"wrote {path} ({new FileInfo(path).Length:N0} bytes, ONNX opset {OnnxExport.Opset}, input {OnnxExport.InputName} [batch, 3, H, W], output {OnnxExport.OutputName})");

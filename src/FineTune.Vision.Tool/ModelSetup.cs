@@ -22,7 +22,7 @@ public static class ModelSetup
     /// </summary>
     /// <exception cref="UsageException">A required option is missing.</exception>
     /// <exception cref="CheckpointMismatchException">The weights do not cover the model (the message lists what is missing).</exception>
-    public static VisionModel LoadModel(CommandLine line, TextWriter output, bool weightsRequired)
+    public static VisionModel LoadModel(VerbInput line, TextWriter output, bool weightsRequired)
     {
         string name = line.Required("model");
         Dictionary<string, string> overrides = line.KeyValues();
@@ -43,7 +43,7 @@ public static class ModelSetup
 
     /// <summary>Opens <c>--data</c> in <c>--layout</c> (default imagefolder).</summary>
     /// <exception cref="UsageException">The layout is unknown.</exception>
-    public static IImageDataset OpenData(CommandLine line)
+    public static IImageDataset OpenData(VerbInput line)
     {
         string root = line.Required("data");
         string layout = line.Optional("layout") ?? "imagefolder";
@@ -60,7 +60,7 @@ public static class ModelSetup
 
     /// <summary><c>--device cpu|cuda[:N]|auto</c> (null when absent: the library's default, CUDA when available).</summary>
     /// <exception cref="UsageException">The text names no device.</exception>
-    public static TorchSharp.torch.Device? Device(CommandLine line)
+    public static TorchSharp.torch.Device? Device(VerbInput line)
     {
         if (line.Optional("device") is not { } spec) return null;
         try
@@ -74,7 +74,7 @@ public static class ModelSetup
     }
 
     /// <summary>The positive integer option <paramref name="name"/>.</summary>
-    public static int PositiveInt(CommandLine line, string name, int fallback)
+    public static int PositiveInt(VerbInput line, string name, int fallback)
     {
         int value = line.Int(name, fallback);
         return value > 0 ? value : throw new UsageException($"{line.Verb}: --{name} must be a positive integer (was {value}).");

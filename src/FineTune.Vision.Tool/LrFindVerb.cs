@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using FineTune.Vision.Data;
 using FineTune.Vision.Models;
@@ -15,12 +16,25 @@ namespace FineTune.Vision.Cli;
 /// </summary>
 public static class LrFindVerb
 {
-    /// <summary>One-line usage.</summary>
-    public const string Usage =
-        "lr-find --model NAME [--set key=value]... [--weights FILE] --data DIR [--layout L] --png OUT.png [--csv OUT.csv] [--optimizer adamw|sgd] [--weight-decay WD] [--start-lr 1e-7] [--end-lr 10] [--steps 100] [--batch N] [--workers N] [--seed N] [--device cpu|cuda[:N]]";
+    /// <summary>The <c>lr-find</c> command.</summary>
+    public static Command Command() => Opts.Verb("lr-find", "The LR range test (fastai lr_find) with its plot and suggestions.",
+    [
+        .. Opts.Model(weightsRequired: false), .. Opts.Data(),
+        Opts.Text("--png", "The plot to write. Required.", "OUT.png"),
+        Opts.Text("--csv", "Also write step, lr and smoothed loss.", "OUT.csv"),
+        Opts.Text("--optimizer", "adamw (default) or sgd.", "NAME"),
+        Opts.Number("--weight-decay", "Weight decay (default: adamw 0.01, sgd 0)."),
+        Opts.Number("--start-lr", "First rate (default 1e-7)."),
+        Opts.Number("--end-lr", "Last rate (default 10)."),
+        Opts.Int("--steps", "Steps of the sweep (default 100)."),
+        Opts.Int("--batch", "Batch size (default 32)."),
+        Opts.Int("--workers", "Decoding threads (default: one per core)."),
+        Opts.Int("--seed", "Seed (default 0)."),
+        Opts.Device(),
+    ], Run);
 
     /// <summary>Runs the verb.</summary>
-    public static int Run(CommandLine line, TextWriter output)
+    public static int Run(VerbInput line, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(output);
@@ -28,7 +42,7 @@ public static class LrFindVerb
         string? csv = line.Optional("csv");
         var finder = new LrFinderOptions
         {
-            StartLr = Number(line, "start-lr", 1e-7), EndLr = Number(line, "end-lr", 10), NumSteps = ModelSetup.PositiveInt(line, "steps", 100),
+            StartLr = NonNegative(line, "start-lr", 1e-7), EndLr = NonNegative(line, "end-lr", 10), NumSteps = ModelSetup.PositiveInt(line, "steps", 100),
         };
         int batch = ModelSetup.PositiveInt(line, "batch", 32), workers = ModelSetup.PositiveInt(line, "workers", Environment.ProcessorCount);
         int seed = line.Int("seed", 0);
@@ -36,7 +50,6 @@ public static class LrFindVerb
         IImageDataset data = ModelSetup.OpenData(line);
         var device = ModelSetup.Device(line);
         using VisionModel model = ModelSetup.LoadModel(line, output, weightsRequired: false);
-        line.RejectUnknown();
 
         PretrainedConfig config = model.PretrainedConfig;
         var train = Presets.Train(config);
@@ -54,11 +67,10 @@ public static class LrFindVerb
         return 0;
     }
 
-    private static OptimizerConfig Optimizer(CommandLine line)
+    private static OptimizerConfig Optimizer(VerbInput line)
     {
         string kind = line.Optional("optimizer") ?? "adamw";
-        string? decay = line.Optional("weight-decay");
-        double? weightDecay = decay is null ? null : Parse(line, "weight-decay", decay);
+        double? weightDecay = line.Given("weight-decay") ? NonNegative(line, "weight-decay", 0) : null;
         return kind switch
         {
             "adamw" => Optimizers.AdamW(1e-3, weightDecay ?? 0.01),
@@ -67,12 +79,11 @@ public static class LrFindVerb
         };
     }
 
-    private static double Number(CommandLine line, string name, double fallback) =>
-        line.Optional(name) is { } text ? Parse(line, name, text) : fallback;
-
-    private static double Parse(CommandLine line, string name, string text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && v >= 0 ? v
-            : throw new UsageException($"{line.Verb}: --{name} must be a non-negative number (was '{text}').");
+    private static double NonNegative(VerbInput line, string name, double fallback)
+    {
+        double value = line.Double(name, fallback);
+        return value >= 0 ? value : throw new UsageException($"{line.Verb}: --{name} must be a non-negative number (was {value.ToString(CultureInfo.InvariantCulture)}).");
+    }
 
     private static void WriteCsv(string path, LrFinderResult result)
     {
