@@ -13,8 +13,10 @@ namespace FineTune.Vision.Imaging;
 /// The SixLabors.ImageSharp 2.x decoder (fully managed; Apache-2.0 — the 3.x line is under the Six Labors Split
 /// License and is never referenced): JPEG, PNG, BMP, GIF and WebP, the same formats as <see cref="SkiaImageDecoder"/>
 /// (ImageSharp's TIFF, TGA and PBM readers are left out to keep the attack surface small). Only the first frame of an
-/// animated GIF is decoded (ImageSharp's <c>FrameDecodingMode.First</c>); animated WebP is refused, as ImageSharp 2.x
-/// does not read it. A file cut short is refused as <see cref="InvalidDataException"/>.
+/// animated GIF is decoded (ImageSharp's <c>FrameDecodingMode.First</c>: the frames after it are never read); an
+/// animated WebP is refused (<see cref="InvalidDataException"/>: ImageSharp 2.x does not read animated WebP). A file cut
+/// short is refused as <see cref="InvalidDataException"/> where ImageSharp notices it (JPEG, PNG) or where the header
+/// declares the length (WebP); ImageSharp pads a GIF cut inside its pixel data where Skia refuses it.
 /// </summary>
 /// <remarks>
 /// The registry marks ImageSharp 2.x with "security flaws with crafted images are reported"; decode untrusted files with
@@ -56,6 +58,7 @@ public sealed class ImageSharpImageDecoder : IImageDecoder
             if (info.Width <= 0 || info.Height <= 0)
                 throw new InvalidDataException($"Image '{sourceName}' declares an empty size of {info.Width} x {info.Height} pixels.");
             if ((long)info.Width * info.Height > maxPixels) throw new DecompressionBombException(sourceName, info.Width, info.Height, maxPixels);
+            CheckRiffLength(encoded, sourceName);
             stream.Position = 0;
             image = Image.Load<Rgb24>(_configuration, stream);
         }
@@ -71,4 +74,14 @@ public sealed class ImageSharpImageDecoder : IImageDecoder
 
     /// <inheritdoc />
     public override string ToString() => "ImageSharp";
+
+    // ImageSharp 2.x decodes a WebP file cut short without an error (the missing part comes out as noise or black);
+    // its RIFF header declares the file's length, so a short file is refused here, as Skia refuses it.
+    private static void CheckRiffLength(ReadOnlySpan<byte> encoded, string sourceName)
+    {
+        if (encoded.Length < 12 || !encoded[..4].SequenceEqual("RIFF"u8) || !encoded[8..12].SequenceEqual("WEBP"u8)) return;
+        long declared = 8L + System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(encoded[4..8]);
+        if (encoded.Length < declared)
+            throw new InvalidDataException($"Image '{sourceName}' is truncated: its RIFF header declares {declared} bytes, the file has {encoded.Length}.");
+    }
 }
