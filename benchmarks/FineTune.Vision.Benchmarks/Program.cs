@@ -11,6 +11,7 @@ using TorchSharp;
 //   mfu [--batch 16 --warmup 1 --repeats 5 --runs 1 --threads <cores> --no-bf16 --only vit_small --bf16-skip <families>]   training-step MFU per architecture (median over runs)
 //   overhead [--steps 20 --rounds 6 --workers 1 --threads <cores> --only ViT]  Trainer.Fit against a hand-written loop
 //   pipeline-ratio [N]                            input pipeline against torchvision + Pillow
+//   decoders [--images 200 --rounds 7]            SkiaSharp against ImageSharp: decode and recipe-1 pipeline per format
 //   weights-load [--mb 200 --repeats 5]           SafeTensors.Load against a plain file read
 //   inference [--warmup 2 --repeats 10]           vit_small_patch16_224 images/s, batch 1 and 32, fp32 and bf16
 //   lora-vs-full [--repeats 10]                   LoRA ÷ full: peak RSS and step time
@@ -24,7 +25,7 @@ if (LoraReport.IsChild(args))
     LoraReport.RunAsChild(args);
     return;
 }
-string[] reports = ["optimizer-step", "step-profile", "flops", "gemm-rate", "mfu", "overhead", "pipeline-ratio", "weights-load", "inference", "lora-vs-full", "onnx"];
+string[] reports = ["optimizer-step", "step-profile", "flops", "gemm-rate", "mfu", "overhead", "pipeline-ratio", "decoders", "weights-load", "inference", "lora-vs-full", "onnx"];
 if (args.Length > 0 && reports.Contains(args[0]))
 {
     ReportSection section = Report(args);
@@ -64,6 +65,7 @@ static ReportSection Report(string[] args)
         "mfu" => MfuReport.Run(a.Int("batch", 16), a.Int("warmup", 1), a.Int("repeats", 5), !a.Flag("no-bf16"), a.Int("threads", Environment.ProcessorCount), a.Text("only"), a.Text("bf16-skip") ?? "", a.Int("runs", 1)),
         "overhead" => OverheadReport.Run(a.Int("steps", 20), a.Int("rounds", 6), a.Int("workers", 1), a.Int("threads", Environment.ProcessorCount), a.Text("only")),
         "pipeline-ratio" => PipelineReport.Run(countFirst ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : a.Int("images", 400), stepBatch: 2),
+        "decoders" => DecoderReport.Run(a.Int("images", 200), a.Int("rounds", 7)),
         "weights-load" => WeightsLoadReport.Run(a.Int("mb", 200), a.Int("repeats", 5)),
         "inference" => InferenceReport.Run(a.Int("warmup", 2), a.Int("repeats", 10)),
         "lora-vs-full" => LoraReport.Run(a.Int("repeats", 10)),

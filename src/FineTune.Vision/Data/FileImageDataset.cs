@@ -4,7 +4,8 @@ namespace FineTune.Vision.Data;
 
 /// <summary>
 /// A dataset of image files, each with a label: what <see cref="ImageFolder"/>, <see cref="TinyImageNet"/> and
-/// <see cref="ImageList"/> produce. Images are decoded on every <see cref="Load"/> through <see cref="ImageDecoder"/>.
+/// <see cref="ImageList"/> produce. Images are decoded on every <see cref="Load"/> by <see cref="Decoder"/>, or by
+/// <see cref="ImageDecoder.Default"/> when it is null (choose one with <see cref="WithDecoder"/>).
 /// </summary>
 public sealed class FileImageDataset : IImageDataset
 {
@@ -40,6 +41,17 @@ public sealed class FileImageDataset : IImageDataset
     /// <summary>The image file of each item, in index order.</summary>
     public IReadOnlyList<string> Paths => _paths;
 
+    /// <summary>The decoder of this dataset's files; null (the default) decodes with <see cref="ImageDecoder.Default"/> at load time.</summary>
+    public IImageDecoder? Decoder { get; private init; }
+
+    /// <summary>
+    /// The same files and labels decoded by <paramref name="decoder"/>, for example
+    /// <c>ImageFolder.Open(root).WithDecoder(ImageSharpImageDecoder.Instance)</c>. This dataset is unchanged.
+    /// </summary>
+    /// <param name="decoder">The decoder; null decodes with <see cref="ImageDecoder.Default"/>.</param>
+    /// <returns>A new dataset sharing this one's lists.</returns>
+    public FileImageDataset WithDecoder(IImageDecoder? decoder) => new(_paths, _labels, _classNames) { Decoder = decoder };
+
     /// <inheritdoc />
     public int GetLabel(int index)
     {
@@ -51,7 +63,7 @@ public sealed class FileImageDataset : IImageDataset
     public RgbImage Load(int index)
     {
         CheckIndex(index);
-        return ImageDecoder.Decode(_paths[index]);
+        return ImageDecoder.Decode(_paths[index], Decoder);
     }
 
     /// <inheritdoc />
@@ -60,6 +72,8 @@ public sealed class FileImageDataset : IImageDataset
         CheckIndex(index);
         return $"'{_paths[index]}'";
     }
+
+    private FileImageDataset(string[] paths, int[] labels, string[] classNames) => (_paths, _labels, _classNames) = (paths, labels, classNames);
 
     private void CheckIndex(int index)
     {

@@ -133,7 +133,7 @@ public sealed class ImageClassifier : IImageClassifier
         ArgumentNullException.ThrowIfNull(path);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return PredictDecoded(ImageDecoder.Decode(path), topK);
+        return PredictDecoded(ImageDecoder.Decode(path, Options.Decoder), topK);
     }
 
     /// <inheritdoc />
@@ -145,7 +145,7 @@ public sealed class ImageClassifier : IImageClassifier
         ArgumentNullException.ThrowIfNull(image);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return PredictDecoded(ImageDecoder.Decode(image), topK);
+        return PredictDecoded(ImageDecoder.Decode(image, Options.Decoder), topK);
     }
 
     /// <inheritdoc />
@@ -196,7 +196,7 @@ public sealed class ImageClassifier : IImageClassifier
         var results = new IReadOnlyList<ClassScore>?[paths.Count];
         skipped = [];
         if (paths.Count == 0) return results;
-        var files = UnlabelledImages.Files([.. paths], _classNames);
+        var files = UnlabelledImages.Files([.. paths], _classNames, Options.Decoder);
         using var loader = new DataLoader(files.With(Encoder), new DataLoaderOptions
         {
             BatchSize = Options.BatchSize, Workers = Math.Min(Options.DecodeWorkers, paths.Count), SkipUnreadable = skipUnreadable,

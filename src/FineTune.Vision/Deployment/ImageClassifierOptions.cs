@@ -1,3 +1,4 @@
+using FineTune.Vision.Imaging;
 using FineTune.Vision.Transforms;
 using static TorchSharp.torch;
 
@@ -30,6 +31,10 @@ public sealed record ImageClassifierOptions
     /// augmentation): every image is encoded with the same seed.
     /// </summary>
     public ISampleEncoder? Encoder { get; init; }
+
+    /// <summary>The decoder of image files and streams; null decodes with <see cref="ImageDecoder.Default"/> at prediction time.</summary>
+    /// <value>Default: null.</value>
+    public IImageDecoder? Decoder { get; init; }
 
     /// <summary>Checks every option; throws one exception listing all problems.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>

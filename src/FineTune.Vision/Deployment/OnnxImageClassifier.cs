@@ -99,7 +99,7 @@ public sealed class OnnxImageClassifier : IImageClassifier
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
-        return Top(Probabilities([ImageDecoder.Decode(path)])[0], topK);
+        return Top(Probabilities([ImageDecoder.Decode(path, _options.Decoder)])[0], topK);
     }
 
     /// <inheritdoc />
@@ -108,7 +108,7 @@ public sealed class OnnxImageClassifier : IImageClassifier
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
-        return Top(Probabilities([ImageDecoder.Decode(image)])[0], topK);
+        return Top(Probabilities([ImageDecoder.Decode(image, _options.Decoder)])[0], topK);
     }
 
     /// <inheritdoc />
@@ -136,7 +136,7 @@ public sealed class OnnxImageClassifier : IImageClassifier
             var pixels = new float[n * sample];
             try
             {
-                Parallel.For(0, n, parallel, i => Encode(ImageDecoder.Decode(paths[start + i]), pixels.AsSpan(i * sample, sample)));
+                Parallel.For(0, n, parallel, i => Encode(ImageDecoder.Decode(paths[start + i], _options.Decoder), pixels.AsSpan(i * sample, sample)));
             }
             catch (AggregateException e) when (e.InnerExceptions.Count > 0)
             {

@@ -1,3 +1,5 @@
+using FineTune.Vision.Imaging;
+
 namespace FineTune.Vision.Deployment;
 
 /// <summary>Settings of <see cref="OnnxImageClassifier"/>.</summary>
@@ -21,6 +23,10 @@ public sealed record OnnxImageClassifierOptions
     /// <summary>Threads that decode and preprocess image files in parallel in <see cref="OnnxImageClassifier.PredictMany"/>.</summary>
     /// <value>Default: <see cref="Environment.ProcessorCount"/>.</value>
     public int DecodeWorkers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The decoder of image files and streams; null decodes with <see cref="ImageDecoder.Default"/> at prediction time.</summary>
+    /// <value>Default: null.</value>
+    public IImageDecoder? Decoder { get; init; }
 
     internal void Validate()
     {

@@ -58,6 +58,8 @@ def make_decode_fixtures():
     frame1 = Image.new("RGB", base.size, (255, 0, 0)).quantize(colors=2)
     frame0.save(out("decode", "animated.gif"), save_all=True, append_images=[frame1], duration=100, loop=0)
     save_expected(frame0, "animated")
+    # Animated WebP (lossless, two frames): Skia decodes frame 0, ImageSharp 2.x refuses animated WebP.
+    frame0.save(out("decode", "animated.webp"), save_all=True, append_images=[frame1], duration=100, lossless=True)
 
     # CMYK JPEG: flat 8x8-aligned blocks with K = 0, where every CMYK->RGB convention gives (255-C, 255-M, 255-Y).
     cmyk = np.zeros((16, 24, 4), dtype=np.uint8)
