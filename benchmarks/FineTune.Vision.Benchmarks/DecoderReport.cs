@@ -57,15 +57,18 @@ public static class DecoderReport
         Say("");
         Say("| files | mean size | Skia decode | ImageSharp decode | ratio | Skia pipeline | ImageSharp pipeline | ratio | pixels apart (mean / max) |");
         Say("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var ratios = new List<Reports.Ratio>();
         for (int s = 0; s < sets.Length; s++)
         {
+            double[] perRound = [.. rates[s, 0, 1].Zip(rates[s, 1, 1], (a, b) => a / b)];
             double sd = Median(rates[s, 0, 0]), id = Median(rates[s, 1, 0]), sp = Median(rates[s, 0, 1]), ip = Median(rates[s, 1, 1]);
             var (mean, max) = Agreement(sets[s]);
             Say(string.Create(CultureInfo.InvariantCulture,
                 $"| {sets[s].Name} | {sets[s].Files.Average(f => f.Length) / 1024:F1} KB | {sd:F0} | {id:F0} | {sd / id:F2}x | {sp:F0} | {ip:F0} | {sp / ip:F2}x | {mean:F3} / {max} |"));
+            ratios.Add(new Reports.Ratio($"decoders/{sets[s].Name.Split(' ')[0]}-{sets[s].Name.Split(' ')[1]}/skia-over-imagesharp-pipeline", sp / ip, Reports.Ratio.HalfRange(perRound)));
         }
         return new Reports.ReportSection("Decoders: SkiaSharp against ImageSharp (recipe-1 pipeline)",
-            Reports.Commands.Of(FormattableString.Invariant($"decoders --images {images} --rounds {rounds}")), lines);
+            Reports.Commands.Of(FormattableString.Invariant($"decoders --images {images} --rounds {rounds}")), lines) { Ratios = ratios };
     }
 
     private static double Pass(ImageSet set, IImageDecoder decoder, SampleEncoder? encoder, float[] sample, int count)
@@ -100,12 +103,7 @@ public static class DecoderReport
         return ((double)sum / bytes, max);
     }
 
-    private static double Median(List<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
+    private static double Median(List<double> values) => Reports.TimingResult.Of(values).Median;
 
     /// <summary>
     /// The sets. The large images are real photographs (the Tiny-ImageNet fixtures and the two sample photos, upscaled

@@ -6,7 +6,7 @@ namespace FineTune.Vision.Benchmarks.Reports;
 
 /// <summary>
 /// <c>all</c>: every ratio report in sequence (FLOP counts, GEMM ceiling, MFU, overhead, input pipeline, weights load,
-/// inference, LoRA vs full, ONNX Runtime), then one markdown block for docs/performance.md with the machine and the
+/// both image decoders, inference, LoRA vs full, ONNX Runtime), then one markdown block for docs/performance.md with the machine and the
 /// commands; with <c>--json FILE</c> also every report's headline ratios (<see cref="Ratio"/>) for <c>regression-check</c>.
 /// </summary>
 public static class AllReports
@@ -30,6 +30,7 @@ public static class AllReports
         Add("optimizer-step", () => OptimizerStepReport.Run(arguments.Int("repeats", 5), 3, Environment.ProcessorCount));
         Add("overhead", () => OverheadReport.Run(arguments.Int("steps", 20), arguments.Int("rounds", 6), arguments.Int("workers", 1), Environment.ProcessorCount));
         Add("pipeline-ratio", () => PipelineReport.Run(arguments.Int("images", 400), stepBatch: 2));
+        Add("decoders", () => DecoderReport.Run(arguments.Int("images", 400) / 2, 7));
         Add("weights-load", () => WeightsLoadReport.Run(arguments.Int("mb", 200), arguments.Int("repeats", 5)));
         Add("inference", () => InferenceReport.Run(arguments.Int("warmup", 1) + 1, arguments.Int("repeats", 5) * 2));
         Add("lora-vs-full", () => LoraReport.Run(arguments.Int("repeats", 5) * 2));
