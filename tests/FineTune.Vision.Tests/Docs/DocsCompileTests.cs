@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace FineTune.Vision.Tests.Docs;
 
 /// <summary>
-/// Every C# block in README.md and docs/*.md compiles against the library, as a top-level program with the SDK's
+/// Every C# block in README.md and docs/*.md compiles against the library (and FineTune.Vision.Plots), as a top-level program with the SDK's
 /// implicit usings: the code users copy is code that builds. A block whose first line names <c>Microsoft.NET.Sdk.Web</c>
 /// is an ASP.NET Core program: it also gets the Web SDK's implicit usings and the ASP.NET Core shared framework
 /// (<c>Microsoft.AspNetCore.App</c>, installed with every .NET SDK) as references.
@@ -103,6 +103,7 @@ public sealed partial class DocsCompileTests
         var paths = platform.Split(Path.PathSeparator).ToHashSet(StringComparer.Ordinal);
         paths.Add(typeof(FineTune.Vision.Models.VisionModel).Assembly.Location);
         paths.Add(typeof(TorchSharp.torch).Assembly.Location);
+        paths.Add(typeof(FineTune.Vision.Metrics.MetricsPlots).Assembly.Location);   // FineTune.Vision.Plots: the PNG helpers
         if (web) paths.UnionWith(AspNetCoreAssemblies());
         return paths.Where(File.Exists).Select(p => MetadataReference.CreateFromFile(p));
     }
