@@ -91,6 +91,7 @@ public sealed partial class DocsCompileTests
     {
         string root = ArchitectureTests.RepoRoot();
         yield return Path.Combine(root, "README.md");
+        yield return Path.Combine(root, "src", "FineTune.Vision", "PACKAGE.md");   // the README packed for nuget.org
         foreach (string file in Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md").Order(StringComparer.Ordinal)) yield return file;
     }
 
@@ -104,7 +105,9 @@ public sealed partial class DocsCompileTests
         paths.Add(typeof(FineTune.Vision.Models.VisionModel).Assembly.Location);
         paths.Add(typeof(TorchSharp.torch).Assembly.Location);
         paths.Add(typeof(FineTune.Vision.Metrics.MetricsPlots).Assembly.Location);   // FineTune.Vision.Plots: the PNG helpers
+        // ILogger: the package's Microsoft.Extensions.Logging.Abstractions, or the shared framework's copy in an ASP.NET Core block.
         if (web) paths.UnionWith(AspNetCoreAssemblies());
+        else paths.Add(typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location);
         return paths.Where(File.Exists).Select(p => MetadataReference.CreateFromFile(p));
     }
 
