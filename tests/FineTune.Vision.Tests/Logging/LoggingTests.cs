@@ -50,7 +50,7 @@ public sealed class LoggingTests
         var saved = log.Named("CheckpointSaved").Select(r => (string)r.Values["Path"]!).ToList();
         Assert.Contains(checkpoints.LastPath, saved);
         Assert.Contains(checkpoints.BestPath, saved);
-        Assert.All(saved, File.Exists);
+        Assert.All(saved, p => Assert.True(File.Exists(p), p));
 
         var end = Assert.Single(log.Named("FitEnded"));
         Assert.Equal(LogLevel.Information, end.Level);
@@ -130,11 +130,12 @@ public sealed class LoggingTests
     }
 
     [Fact]
-    public void A_non_strict_load_warns_about_missing_keys_and_nothing_is_logged_without_a_logger()
+    public void A_non_strict_load_warns_about_the_missing_keys()
     {
         using var dir = new TempDir();
         string path = dir.File("shallow.safetensors");
-        using (var shallow = TrainingFixtures.Model(TrainingFixtures.MicroVit)) shallow.Save(path);
+        using (var shallow = TrainingFixtures.Model(TrainingFixtures.MicroVit))
+            SafeTensors.Save(path, shallow.state_dict());
         using var deep = TrainingFixtures.Model(TrainingFixtures.MicroVit with { Depth = 2 });
         var log = new CapturingLogger(LogLevel.Warning);
         LoadReport report = deep.LoadWeights(path, new WeightLoadOptions { Strict = false, Logger = log });
