@@ -4,25 +4,45 @@
 # only works if the package's buildTransitive targets make libLibTorchSharp.so loadable. Then a second app without the
 # backend package checks that the first model fails with a message naming the packages to add. Last, an ONNX-only app
 # (the package plus Microsoft.ML.OnnxRuntime, no libtorch) classifies an image from a model the libtorch app exported,
-# and the sizes of both published apps are printed.
+# and the sizes of both published apps are printed. The libtorch app's build output must stay lean (docs/platform.md,
+# "Install size"): under FTV_MAX_OUTPUT_MIB, with no natives of another platform and no plotting natives.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/ftv-smoke.XXXXXX)
 version="0.1.0-ci.$(date +%Y%m%d%H%M%S)"
+# Measured 2026-12-07: 461 MiB (libtorch_cpu.so 440 MiB of it; 1,030 MiB before the plots moved out and the natives
+# were trimmed); the target leaves room for patch releases of the packages.
+max_output_mib=${FTV_MAX_OUTPUT_MIB:-480}
 cleanup() {
   rm -rf "$work"
-  rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/finetune.vision/$version"
+  rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/finetune.vision/$version" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/finetune.vision.plots/$version"
 }
 trap cleanup EXIT
 
 dotnet pack "$repo/src/FineTune.Vision/FineTune.Vision.csproj" -c Release -o "$work/feed" -p:Version="$version" --nologo -v q
+dotnet pack "$repo/src/FineTune.Vision.Plots/FineTune.Vision.Plots.csproj" -c Release -o "$work/feed" -p:Version="$version" --nologo -v q
 ls "$work/feed"
 test -f "$work/feed/FineTune.Vision.$version.nupkg"
 test -f "$work/feed/FineTune.Vision.$version.snupkg"
+test -f "$work/feed/FineTune.Vision.Plots.$version.nupkg"
 contents=$(unzip -l "$work/feed/FineTune.Vision.$version.nupkg")
-for f in buildTransitive/FineTune.Vision.targets buildTransitive/ElfVersionNeedPatcher.cs lib/net10.0/FineTune.Vision.dll lib/net10.0/FineTune.Vision.xml lib/net8.0/FineTune.Vision.dll README.md; do
+for f in buildTransitive/FineTune.Vision.targets buildTransitive/ElfVersionNeedPatcher.cs lib/net10.0/FineTune.Vision.dll lib/net10.0/FineTune.Vision.xml lib/net8.0/FineTune.Vision.dll README.md icon.png; do
   echo "$contents" | grep -q " $f$" || { echo "package lacks $f"; exit 1; }
 done
+plots=$(unzip -l "$work/feed/FineTune.Vision.Plots.$version.nupkg")
+for f in lib/net10.0/FineTune.Vision.Plots.dll lib/net10.0/FineTune.Vision.Plots.xml lib/net8.0/FineTune.Vision.Plots.dll README.md icon.png; do
+  echo "$plots" | grep -q " $f$" || { echo "FineTune.Vision.Plots package lacks $f"; exit 1; }
+done
+# The nuget.org metadata: the packed README (install commands, absolute links), repository, release notes; the core
+# package no longer depends on ScottPlot, and its logging seam brings only the abstractions.
+nuspec=$(unzip -p "$work/feed/FineTune.Vision.$version.nupkg" FineTune.Vision.nuspec)
+echo "$nuspec" | grep -q '<repository type="git" url="https://github.com/finetune-vision/FineTune.Vision"' || { echo "nuspec lacks the repository URL"; exit 1; }
+echo "$nuspec" | grep -q "<releaseNotes>" && echo "$nuspec" | grep -q "<icon>icon.png</icon>" || { echo "nuspec lacks release notes or icon"; exit 1; }
+! echo "$nuspec" | grep -q 'id="ScottPlot"' || { echo "FineTune.Vision must not depend on ScottPlot (FineTune.Vision.Plots does)"; exit 1; }
+echo "$nuspec" | grep -q 'id="Microsoft.Extensions.Logging.Abstractions"'
+packed_readme=$(unzip -p "$work/feed/FineTune.Vision.$version.nupkg" README.md)
+echo "$packed_readme" | grep -q "^dotnet add package FineTune.Vision$" || { echo "the packed README lacks the install command"; exit 1; }
+! echo "$packed_readme" | grep -qE '\]\((docs|samples|src)/' || { echo "the packed README has relative links"; exit 1; }
 
 mkdir -p "$work/app"
 cat > "$work/app/nuget.config" <<XML
@@ -67,15 +87,34 @@ out=$(cd "$work/app" && dotnet bin/Release/net10.0/SmokeApp.dll)
 echo "$out"
 echo "$out" | grep -q "sum of arange(6) = 15"
 
+# A lean install: the build output (no runtime identifier) holds libtorch, SkiaSharp's Linux x64 natives and managed
+# assemblies; the natives of the platforms libtorch-cpu-linux-x64 cannot run on, and the plots' HarfBuzz, stay out.
+app_out="$work/app/bin/Release/net10.0"
+output_size=$(du -sm "$app_out" | cut -f1)
+echo "consumer build output (FineTune.Vision + libtorch-cpu-linux-x64, no runtime identifier): ${output_size} MiB in $(find "$app_out" -type f | wc -l) files (target: under ${max_output_mib} MiB)"
+du -sm "$app_out"/runtimes/*/native 2>/dev/null | sed 's/^/  /' || true
+test "$output_size" -le "$max_output_mib" || { echo "the consumer's output folder grew past ${max_output_mib} MiB: see docs/platform.md, Install size"; exit 1; }
+strays=$(cd "$app_out" && find . -path "./runtimes/*" -type f ! -path "./runtimes/linux-x64/*"; find . -iname "*HarfBuzz*" -o -iname "ScottPlot*" -o -name "libtorch_python.so")
+test -z "$strays" || { echo "the consumer's output folder carries files it cannot use:"; echo "$strays" | head -20; exit 1; }
+
 # The same package WITHOUT a native backend (only the managed TorchSharp it brings): the first model must fail with
 # FineTune.Vision's message naming the packages to add (TorchBackend.EnsureAvailable), not a DllNotFoundException or
 # TypeInitializationException, and before TorchSharp's own package search prints its trace.
 mkdir -p "$work/nobackend"
 cp "$work/app/nuget.config" "$work/nobackend/"
-sed '/libtorch-cpu-linux-x64/d' "$work/app/SmokeApp.csproj" > "$work/nobackend/NoBackendApp.csproj"
+# It also references FineTune.Vision.Plots and draws a confusion matrix first (no tensor needed), so the plots package
+# restores, builds against the core package and writes a PNG.
+sed '/libtorch-cpu-linux-x64/d; s|<PackageReference Include="FineTune.Vision" Version="\([^"]*\)" />|&<PackageReference Include="FineTune.Vision.Plots" Version="\1" />|' "$work/app/SmokeApp.csproj" > "$work/nobackend/NoBackendApp.csproj"
+grep -q "FineTune.Vision.Plots" "$work/nobackend/NoBackendApp.csproj"
 cat > "$work/nobackend/Program.cs" <<'CS'
+using FineTune.Vision.Metrics;
 using FineTune.Vision.Weights;
 
+var matrix = new ConfusionMatrix(2);
+matrix.Add(0, 0);
+matrix.Add(1, 0);
+matrix.SavePng("confusion.png", ["cat", "dog"]);   // FineTune.Vision.Plots
+Console.WriteLine($"confusion.png: {new FileInfo("confusion.png").Length} bytes");
 try
 {
     using var model = VisionModels.Create("vit_tiny_patch16_224");
@@ -94,6 +133,7 @@ set +e
 code=$?
 set -e
 cat "$work/nobackend.out" "$work/nobackend.err"
+test -s "$work/nobackend/confusion.png" || { echo "FineTune.Vision.Plots wrote no PNG"; exit 1; }
 test "$code" -eq 3 || { echo "expected exit code 3 (InvalidOperationException), got $code"; exit 1; }
 grep -q "dotnet add package libtorch-cpu-linux-x64" "$work/nobackend.err"
 grep -q "TorchSharp-cuda-linux" "$work/nobackend.err"

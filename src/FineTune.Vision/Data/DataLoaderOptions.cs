@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace FineTune.Vision.Data;
 
 /// <summary>How a <see cref="DataLoader"/> batches, orders and reads samples.</summary>
@@ -41,6 +43,10 @@ public sealed class DataLoaderOptions
     /// </summary>
     /// <value>Default: false.</value>
     public bool SkipUnreadable { get; init; }
+
+    /// <summary>Where each unreadable image skipped (<see cref="SkipUnreadable"/>) is logged, at Warning, as the epoch meets it.</summary>
+    /// <value>Default: null (the skips are only listed in <see cref="EpochSummary.Skipped"/>).</value>
+    public ILogger? Logger { get; init; }
 
     /// <summary>The setting that the "unreadable image" failure tells the user to turn on (the trainer names its own option).</summary>
     internal string SkipUnreadableSetting { get; init; } = "DataLoaderOptions.SkipUnreadable";

@@ -73,7 +73,10 @@ internal sealed class EpochRun : IEnumerator<Batch>
             }
             ThrowIfStopped();
             if (Array.Find(slot.Errors, e => e is not null) is Exception error) throw Fail(error);
+            int skippedBefore = _skipped.Count;
             int kept = slot.Compact(_skipped);
+            if (_options.Logger is { } log)
+                for (int i = skippedBefore; i < _skipped.Count; i++) DataLog.SkippedImage(log, _skipped[i].Source, _skipped[i].Index, _epoch + 1, _skipped[i].Reason);
             _next++;
             if (kept == 0)
             {

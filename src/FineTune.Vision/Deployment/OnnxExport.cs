@@ -1,3 +1,4 @@
+using System.Reflection;
 using FineTune.Vision.Core;
 using FineTune.Vision.Deployment.Onnx;
 using FineTune.Vision.Models;
@@ -69,7 +70,10 @@ public static class OnnxExport
         metadata["format"] = Format;
         foreach (var (key, value) in options.Metadata ?? new Dictionary<string, string>()) metadata[key] = value;
         var c = model.Config;
-        string version = typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "";
+        // The package version (MinVer's, from the git tag), without the "+commit" build metadata; the assembly version
+        // only carries the major number.
+        string version = (typeof(OnnxExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "").Split('+')[0];
         AtomicFile.Write(path, stream => graph.Write(stream, model.Name, (InputName, [-1, c.InChans, c.ImgSize, c.ImgSize]),
             (OutputName, logits, [-1, model.NumClasses]), metadata, version));
     }

@@ -79,39 +79,4 @@ public sealed class CalibrationError
             return Bins().Where(b => b.Count > 0).Sum(b => (double)b.Count / n * Math.Abs(b.Accuracy - b.Confidence));
         }
     }
-
-    /// <summary>Draws the reliability diagram (accuracy per confidence bin against the diagonal, with the ECE in the title) to a PNG.</summary>
-    public void SaveReliabilityDiagram(string path, int width = 600, int height = 600)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        var plot = new ScottPlot.Plot();
-        var bins = Bins();
-        var bars = bins.Select(b => new ScottPlot.Bar
-        {
-            Position = (b.Lower + b.Upper) / 2, Value = b.Count == 0 ? 0 : b.Accuracy, Size = 1.0 / BinCount * 0.95,
-            FillColor = ScottPlot.Colors.SteelBlue,
-        }).ToList();
-        plot.Add.Bars(bars);
-        var gap = bins.Where(b => b.Count > 0).Select(b => new ScottPlot.Bar
-        {
-            Position = (b.Lower + b.Upper) / 2, ValueBase = b.Accuracy, Value = b.Confidence, Size = 1.0 / BinCount * 0.95,
-            FillColor = ScottPlot.Colors.Red.WithAlpha(0.3),
-        }).ToList();
-        if (gap.Count > 0) plot.Add.Bars(gap);
-        var diagonal = plot.Add.Line(0, 0, 1, 1);
-        diagonal.LinePattern = ScottPlot.LinePattern.Dashed;
-        diagonal.Color = ScottPlot.Colors.Gray;
-        plot.Axes.SetLimits(0, 1, 0, 1);
-        plot.Title(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Reliability diagram (ECE {100 * Value:F2} %, {Total} predictions)"));
-        plot.XLabel("confidence");
-        plot.YLabel("accuracy");
-        Save(plot, path, width, height);
-    }
-
-    internal static void Save(ScottPlot.Plot plot, string path, int width, int height)
-    {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null) Directory.CreateDirectory(folder);
-        plot.SavePng(path, width, height);
-    }
 }

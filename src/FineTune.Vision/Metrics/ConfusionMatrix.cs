@@ -85,54 +85,6 @@ public sealed class ConfusionMatrix
         return sb.ToString();
     }
 
-    /// <summary>
-    /// Draws the matrix as a PNG heat map, rows normalised to the true class (each cell shows its count; colour is the
-    /// fraction of that class), class names on the axes.
-    /// </summary>
-    public void SavePng(string path, IReadOnlyList<string>? classNames = null, int? size = null)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        var inv = System.Globalization.CultureInfo.InvariantCulture;
-        string Name(int i) => classNames is not null && i < classNames.Count ? classNames[i] : i.ToString(inv);
-        var plot = new ScottPlot.Plot();
-        // One filled square per cell (row a drawn at y = N-1-a, so the first class is at the top), from white (none of the
-        // class) to matplotlib's darkest "Blues" (all of it); counts written in the cells while they stay legible.
-        for (int a = 0; a < NumClasses; a++)
-        {
-            long row = Enumerable.Range(0, NumClasses).Sum(p => _counts[a, p]);
-            double y = NumClasses - 1 - a;
-            for (int p = 0; p < NumClasses; p++)
-            {
-                double fraction = row == 0 ? 0 : (double)_counts[a, p] / row;
-                var cell = plot.Add.Rectangle(p - 0.5, p + 0.5, y - 0.5, y + 0.5);
-                cell.FillColor = Blend(fraction);
-                cell.LineColor = ScottPlot.Colors.White;
-                if (NumClasses > 30) continue;
-                var text = plot.Add.Text(_counts[a, p].ToString(inv), p, y);
-                text.LabelAlignment = ScottPlot.Alignment.MiddleCenter;
-                text.LabelFontColor = fraction > 0.5 ? ScottPlot.Colors.White : ScottPlot.Colors.Black;
-            }
-        }
-        double[] columns = [.. Enumerable.Range(0, NumClasses).Select(i => (double)i)];
-        double[] rows = [.. Enumerable.Range(0, NumClasses).Select(i => (double)(NumClasses - 1 - i))];
-        string[] labels = [.. Enumerable.Range(0, NumClasses).Select(Name)];
-        plot.Axes.Bottom.SetTicks(columns, labels);
-        plot.Axes.Left.SetTicks(rows, labels);
-        plot.Axes.SetLimits(-0.5, NumClasses - 0.5, -0.5, NumClasses - 0.5);
-        plot.Title(string.Create(inv, $"Confusion matrix: {Total} samples, top-1 {100 * Accuracy:F1} %"));
-        plot.XLabel("predicted");
-        plot.YLabel("true");
-        int side = size ?? Math.Clamp(120 + 40 * NumClasses, 520, 2000);
-        CalibrationError.Save(plot, path, side, side);
-    }
-
-    /// <summary>White (0) to dark blue (1), matplotlib's "Blues" end points.</summary>
-    private static ScottPlot.Color Blend(double t)
-    {
-        static byte Mix(int from, int to, double t) => (byte)Math.Round(from + (to - from) * Math.Clamp(t, 0, 1));
-        return new ScottPlot.Color(Mix(247, 8, t), Mix(251, 48, t), Mix(255, 107, t));
-    }
-
     /// <summary>Per-class precision, recall, F1, their averages and the accuracy's interval (<see cref="ClassificationReport"/>).</summary>
     public ClassificationReport Report(IReadOnlyList<string>? classNames = null) => new(this, classNames);
 

@@ -38,26 +38,4 @@ public sealed class LrFinderResult
 
     /// <summary>The lowest-loss point (rate, loss).</summary>
     public (double Lr, double Loss) MinimumPoint { get; }
-
-    /// <summary>Saves a PNG of the smoothed loss against log10(rate), with the valley suggestion marked.</summary>
-    public void SavePng(string path, int width = 800, int height = 450)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        var plot = new ScottPlot.Plot();
-        double[] xs = [.. Lrs.Select(Math.Log10)];
-        plot.Add.ScatterLine(xs, Losses.ToArray()).LegendText = "smoothed loss";
-        if (!double.IsNaN(Valley))
-        {
-            var marker = plot.Add.Marker(Math.Log10(ValleyPoint.Lr), ValleyPoint.Loss, ScottPlot.MarkerShape.FilledCircle, 10, ScottPlot.Colors.Red);
-            marker.LegendText = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"valley: lr {Valley:G3}");
-            plot.Add.VerticalLine(Math.Log10(ValleyPoint.Lr), 1, ScottPlot.Colors.Red);
-        }
-        plot.ShowLegend();
-        plot.Title("LR range test");
-        plot.XLabel("learning rate (log10)");
-        plot.YLabel("loss");
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null) Directory.CreateDirectory(folder);
-        plot.SavePng(path, width, height);
-    }
 }

@@ -47,6 +47,7 @@ public sealed partial class Trainer
             Callbacks = SaveCallbackStates(),
         };
         state.Write(StatePathFor(weightsPath));
+        if (Options.Logger is { } log) TrainingLog.CheckpointSaved(log, weightsPath, _completedEpochs, Context.Step);
     }
 
     /// <summary>

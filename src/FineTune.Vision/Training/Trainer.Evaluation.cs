@@ -136,6 +136,7 @@ public sealed partial class Trainer
     {
         EvaluationResult result = Evaluate(validation, cancellationToken, raise: false);
         Context.AddEvaluation(new ValidationPoint(Context.Step, Context.Epoch, AtEpochEnd: false, result));
+        if (Options.Logger is { } log) TrainingLog.StepValidation(log, Context.Step, Context.Epoch + 1, result);
         if (ValidationValue(Options.Monitor, result) is double value) ConsiderBest(value);
         Raise(TrainingEvent.StepValidationEnd);
     }

@@ -81,5 +81,6 @@ public sealed partial class Trainer
         BatchSize = Options.BatchSize, Shuffle = shuffle, DropLast = dropLast, Seed = Options.Seed,
         Workers = Options.Workers ?? Environment.ProcessorCount,
         SkipUnreadable = skipUnreadable ?? Options.SkipUnreadable, SkipUnreadableSetting = $"{nameof(TrainerOptions)}.{nameof(TrainerOptions.SkipUnreadable)}",
+        Logger = Options.Logger,
     };
 }

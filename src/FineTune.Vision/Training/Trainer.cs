@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using FineTune.Vision.Data;
 using FineTune.Vision.Models;
 using FineTune.Vision.Optim;
@@ -6,6 +7,7 @@ using FineTune.Vision.Optim.Schedules;
 using FineTune.Vision.Training.Callbacks;
 using FineTune.Vision.Training.Components;
 using FineTune.Vision.Training.Precision;
+using Microsoft.Extensions.Logging;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -101,6 +103,8 @@ public sealed partial class Trainer : IDisposable
         Context.ClearEvaluations();
         DisposeBest();
         Optimizer.ZeroGrad(); // a window cut short by an earlier stop is replayed from its start
+        if (Options.Logger is { } log)
+            TrainingLog.FitStarted(log, _model.Name, _completedEpochs + 1, Options.Epochs, train.BatchesPerEpoch, Options.BatchSize, total, _device.ToString(), Options.Precision);
         Raise(TrainingEvent.FitStart);
         RestoreCallbackStates();
         try
@@ -117,6 +121,9 @@ public sealed partial class Trainer : IDisposable
         RestoredWeights? restored = RestoreBest();
         Raise(TrainingEvent.FitEnd);
         var stop = Context.StopKind is { } kind ? new StopReason(kind, Context.StopReason!) : new StopReason(StopKind.Completed, $"all {Options.Epochs} epochs done");
+        if (Options.Logger is { } logger)
+            TrainingLog.FitEnded(logger, stop.Kind is StopKind.NonFinite or StopKind.Cancelled ? LogLevel.Warning : LogLevel.Information,
+                stop.Kind, stop.Message, _completedEpochs, Context.Step);
         return new FitResult([.. Context.Results], Options.Monitor, Context.Validation, stop, Context.Step, [.. Context.Evaluations], restored);
     }
 
@@ -129,6 +136,7 @@ public sealed partial class Trainer : IDisposable
         foreach (ITrainingComponent c in _components) c.OnEpochMetrics(Context);
         if (Context.EpochMetrics.TryGetValue(Options.Monitor.Name, out double monitored)) ConsiderBest(monitored);
         if (complete) (_completedEpochs, _nextBatch) = (epoch + 1, 0);
+        if (Options.Logger is { } log) LogEpoch(log);
         Context.EndEpoch();
         Raise(TrainingEvent.EpochEnd);
         if (Context.Step >= total && epoch + 1 < Options.Epochs) Context.StopTraining(StopKind.StepBudget, $"the step budget of {total} optimizer steps is spent");
@@ -168,6 +176,14 @@ public sealed partial class Trainer : IDisposable
         Context.SetMetric(Metric.TrainTop1, meter.Accuracy);
         Context.SetMetric(Metric.LearningRate, Context.LearningRate);
         return !cut;
+    }
+
+    /// <summary>The epoch line (every epoch metric, as <see cref="ProgressDisplay"/> prints it) at Information.</summary>
+    private void LogEpoch(ILogger log)
+    {
+        if (!log.IsEnabled(LogLevel.Information)) return;
+        string metrics = string.Join(", ", Context.EpochMetrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}")));
+        TrainingLog.EpochCompleted(log, Context.Epoch + 1, Options.Epochs, metrics, Context.EpochTrainTime.TotalSeconds, Context.DataWaitFraction, Context.EpochSkipped.Count);
     }
 
     /// <summary>Names the model's classes after the training data's when the counts agree (the labels it learns are the data's).</summary>

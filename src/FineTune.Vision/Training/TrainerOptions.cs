@@ -3,6 +3,7 @@ using FineTune.Vision.Training.Callbacks;
 using FineTune.Vision.Training.Losses;
 using FineTune.Vision.Training.Precision;
 using FineTune.Vision.Transforms;
+using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
 namespace FineTune.Vision.Training;
@@ -27,7 +28,7 @@ public sealed record TrainerOptions
         (Ema, Seed, UInt8Normalization, Device, RecoveryCheckpoint, SkipUnreadable, Monitor, PlateauMonitor) =
             (original.Ema, original.Seed, original.UInt8Normalization, original.Device, original.RecoveryCheckpoint, original.SkipUnreadable, original.Monitor, original.PlateauMonitor);
         (EvalEverySteps, KeepBestModel, Sampler, Sam) = (original.EvalEverySteps, original.KeepBestModel, original.Sampler, original.Sam);
-        (Loss, ClipGradAgc) = (original.Loss, original.ClipGradAgc);
+        (Loss, ClipGradAgc, Logger) = (original.Loss, original.ClipGradAgc, original.Logger);
         Callbacks = original.Callbacks is null ? null! : [.. original.Callbacks];
     }
 
@@ -145,6 +146,16 @@ public sealed record TrainerOptions
     /// checkpoint (weights path; the training state goes beside it) before returning; null: none is saved.
     /// </summary>
     public string? RecoveryCheckpoint { get; init; }
+
+    /// <summary>
+    /// Where the trainer logs the run (for ASP.NET Core and worker-service hosts, an <c>ILogger&lt;T&gt;</c> from
+    /// dependency injection): at Information the start, one line per epoch with every metric, validations inside an
+    /// epoch, each checkpoint saved and how the run ended (Warning when it was cancelled or stopped on a non-finite
+    /// loss); at Warning each unreadable image skipped (<see cref="SkipUnreadable"/>) by the loaders the trainer makes
+    /// from sources. See docs/training.md, "Logging".
+    /// </summary>
+    /// <value>Default: null (nothing is logged; <see cref="ProgressDisplay"/> and the other callbacks are unaffected).</value>
+    public ILogger? Logger { get; init; }
 
     /// <summary>Callbacks, run in <see cref="Callback.Order"/> and then list order.</summary>
     public IList<Callback> Callbacks { get; init; } = [];

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace FineTune.Vision.Weights;
 
 /// <summary>
@@ -59,4 +61,13 @@ public sealed class WeightLoadOptions
     /// <summary>Which container of a nested PyTorch checkpoint to read.</summary>
     /// <value>Default: automatic (<see cref="CheckpointReadOptions"/> defaults).</value>
     public CheckpointReadOptions Read { get; init; } = new();
+
+    /// <summary>
+    /// Where a successful load is logged: at Information the file, its format and naming, the counts of loaded,
+    /// missing, unexpected, ignored, dropped and resampled tensors, a renaming to timm's names, each resampled tensor and
+    /// the dropped classifier keys; at Warning the missing and unexpected keys (a non-strict load); at Debug the
+    /// reader's notes and the recomputed buffers ignored.
+    /// </summary>
+    /// <value>Default: null (nothing is logged; the returned <see cref="LoadReport"/> says the same).</value>
+    public ILogger? Logger { get; init; }
 }

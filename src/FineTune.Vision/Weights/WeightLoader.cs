@@ -59,6 +59,7 @@ public static class WeightLoader
         var loaded = new HashSet<string>(report.LoadedList.Concat(report.ClassifierDroppedList), StringComparer.Ordinal);
         report.MissingList.AddRange(target.Keys.Where(k => !loaded.Contains(k) && !IsRecomputed(k)));
         Validate(errors, options, report, weights.Count, target.Keys);
+        if (options.Logger is { } log) WeightsLog.Report(log, report);
         return report;
     }
 

@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace FineTune.Vision.Tests.Docs;
 
 /// <summary>
-/// Every C# block in README.md and docs/*.md compiles against the library, as a top-level program with the SDK's
+/// Every C# block in README.md and docs/*.md compiles against the library (and FineTune.Vision.Plots), as a top-level program with the SDK's
 /// implicit usings: the code users copy is code that builds. A block whose first line names <c>Microsoft.NET.Sdk.Web</c>
 /// is an ASP.NET Core program: it also gets the Web SDK's implicit usings and the ASP.NET Core shared framework
 /// (<c>Microsoft.AspNetCore.App</c>, installed with every .NET SDK) as references.
@@ -91,6 +91,7 @@ public sealed partial class DocsCompileTests
     {
         string root = ArchitectureTests.RepoRoot();
         yield return Path.Combine(root, "README.md");
+        yield return Path.Combine(root, "src", "FineTune.Vision", "PACKAGE.md");   // the README packed for nuget.org
         foreach (string file in Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md").Order(StringComparer.Ordinal)) yield return file;
     }
 
@@ -103,7 +104,10 @@ public sealed partial class DocsCompileTests
         var paths = platform.Split(Path.PathSeparator).ToHashSet(StringComparer.Ordinal);
         paths.Add(typeof(FineTune.Vision.Models.VisionModel).Assembly.Location);
         paths.Add(typeof(TorchSharp.torch).Assembly.Location);
+        paths.Add(typeof(FineTune.Vision.Metrics.MetricsPlots).Assembly.Location);   // FineTune.Vision.Plots: the PNG helpers
+        // ILogger: the package's Microsoft.Extensions.Logging.Abstractions, or the shared framework's copy in an ASP.NET Core block.
         if (web) paths.UnionWith(AspNetCoreAssemblies());
+        else paths.Add(typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location);
         return paths.Where(File.Exists).Select(p => MetadataReference.CreateFromFile(p));
     }
 

@@ -4,7 +4,7 @@ namespace FineTune.Vision.Optim.Schedules;
 
 /// <summary>
 /// A schedule evaluated over a run: the rate (and momentum, where cycled) for each optimizer step, writable as CSV
-/// (<c>step,lr[,momentum]</c>) or as a PNG plot.
+/// (<c>step,lr[,momentum]</c>); the FineTune.Vision.Plots package adds <c>SavePng</c>.
 /// </summary>
 public sealed class ScheduleCurve
 {
@@ -45,29 +45,5 @@ public sealed class ScheduleCurve
             string row = string.Create(CultureInfo.InvariantCulture, $"{s},{Lr[s]:R}");
             writer.WriteLine(Momentum is null ? row : string.Create(CultureInfo.InvariantCulture, $"{row},{Momentum[s]:R}"));
         }
-    }
-
-    /// <summary>Saves a PNG plot of the rate (and momentum on a second axis) against the step.</summary>
-    public void SavePng(string path, int width = 800, int height = 450)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        var plot = new ScottPlot.Plot();
-        double[] xs = Enumerable.Range(0, Lr.Count).Select(i => (double)i).ToArray();
-        var lrLine = plot.Add.ScatterLine(xs, Lr.ToArray());
-        lrLine.LegendText = "learning rate";
-        if (Momentum is not null)
-        {
-            var m = plot.Add.ScatterLine(xs, Momentum.ToArray());
-            m.LegendText = "momentum";
-            m.Axes.YAxis = plot.Axes.Right;
-            plot.Axes.Right.Label.Text = "momentum";
-            plot.ShowLegend();
-        }
-        plot.Title(Title);
-        plot.XLabel("optimizer step");
-        plot.YLabel("learning rate");
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null) Directory.CreateDirectory(folder);
-        plot.SavePng(path, width, height);
     }
 }

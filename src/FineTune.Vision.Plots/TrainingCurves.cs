@@ -43,8 +43,6 @@ public sealed class TrainingCurves : Callback
         plot.XLabel("epoch");
         plot.YLabel("loss");
         plot.Axes.Right.Label.Text = "accuracy";
-        string? folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (folder is not null) Directory.CreateDirectory(folder);
-        plot.SavePng(path, width, height);
+        PlotFile.Save(plot, path, width, height);
     }
 }
