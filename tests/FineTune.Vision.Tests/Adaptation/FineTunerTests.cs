@@ -110,7 +110,7 @@ public sealed class FineTunerTests : IDisposable
         // A tripwire: a new TrainerOptions property must be copied by the record's copy constructor (what `with` uses) and listed here.
         string[] known = ["Epochs", "MaxSteps", "BatchSize", "Workers", "Optimizer", "ParameterGroups", "Schedule", "GradientAccumulation", "GradCheckpointing",
             "ClipGradNorm", "ClipGradValue", "Precision", "LossScaler", "Mixing", "LabelSmoothing", "Ema", "Seed", "UInt8Normalization", "RecoveryCheckpoint", "Device", "Callbacks",
-            "SkipUnreadable", "Monitor", "PlateauMonitor", "EvalEverySteps", "KeepBestModel", "Sampler", "Loss", "ClipGradAgc", "Sam"];
+            "SkipUnreadable", "Monitor", "PlateauMonitor", "EvalEverySteps", "KeepBestModel", "Sampler", "Loss", "ClipGradAgc", "Sam", "ProcessGroup"];
         Assert.Equal(known.Order(StringComparer.Ordinal), typeof(TrainerOptions).GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal));
 
         using var model = Model();
@@ -141,7 +141,7 @@ public sealed class FineTunerTests : IDisposable
             LossScaler = new LossScalerOptions { InitScale = 8 }, Mixing = new MixupCutMix(new MixupCutMixOptions { NumClasses = 10 }), LabelSmoothing = 0.2, Ema = new EmaOptions(), Seed = 5,
             UInt8Normalization = Normalization.Inception, RecoveryCheckpoint = "r.safetensors", Device = torch.CPU, SkipUnreadable = true,
             Monitor = Metric.ValLoss, PlateauMonitor = Metric.TrainLoss, Callbacks = { callback },
-            EvalEverySteps = 100, KeepBestModel = true, Sampler = new RepeatAugSampler(), Loss = new FocalLoss(), ClipGradAgc = 0.02, Sam = new FineTune.Vision.Optim.SamOptions { Rho = 0.1 },
+            EvalEverySteps = 100, KeepBestModel = true, Sampler = new RepeatAugSampler(), Loss = new FocalLoss(), ClipGradAgc = 0.02, Sam = new FineTune.Vision.Optim.SamOptions { Rho = 0.1 }, ProcessGroup = FineTune.Vision.Distributed.ProcessGroup.Single,
         };
         var copy = original with { };
         foreach (var property in typeof(TrainerOptions).GetProperties().Where(p => p.Name != nameof(TrainerOptions.Callbacks)))
