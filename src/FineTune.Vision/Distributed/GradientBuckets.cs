@@ -17,6 +17,9 @@ internal sealed class GradientBuckets : IDisposable
     /// <summary>The default bucket size: 4 MiB (Horovod fuses up to 64 MiB, DDP starts at 25 MiB; CPU ranks gain nothing beyond a few MiB).</summary>
     public const long DefaultBucketBytes = 4L << 20;
 
+    /// <summary>The bucket size on CUDA devices: 25 MB, DDP's default (NCCL runs the buckets of a step as one group).</summary>
+    public const long GpuBucketBytes = 25_000_000;
+
     private readonly ProcessGroup _group;
     private readonly Parameter[] _parameters;
     private readonly string[] _names;

@@ -144,7 +144,7 @@ public sealed partial class Trainer
         {
             // New layout at the start and after a gradual unfreeze (the trainable set changed on every rank alike).
             _gradients?.Dispose();
-            _gradients = new GradientBuckets(_group, trainable);
+            _gradients = new GradientBuckets(_group, trainable, _device.type == DeviceType.CUDA ? GradientBuckets.GpuBucketBytes : GradientBuckets.DefaultBucketBytes);
         }
         return _gradients.Average(localFinite);
     }

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using FineTune.Vision.Distributed;
+using FineTune.Vision.Tests.Data;
 using FineTune.Vision.Tests.Training;
 using FineTune.Vision.Training;
+using FineTune.Vision.Training.Callbacks;
 using FineTune.Vision.Weights;
 using static TorchSharp.torch;
 

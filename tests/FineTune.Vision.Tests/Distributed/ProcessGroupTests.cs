@@ -49,7 +49,7 @@ public sealed class ProcessGroupTests
     [InlineData(3, 5, 100)] // padded: 100 → 102
     public void Ranks_at_batch_B_together_see_the_batches_of_one_process_at_W_times_B(int world, int batch, int count)
     {
-        int[] single = DatasetExtensions.Permutation(count, Core.SeedMixer.Create(9, 3));
+        int[] single = DatasetExtensions.Permutation(count, FineTune.Vision.Core.SeedMixer.Create(9, 3));
         var shares = Enumerable.Range(0, world).Select(r => new DistributedSampler { NumReplicas = world, Rank = r }.EpochIndices(count, 3, 9)).ToArray();
         Assert.All(shares, s => Assert.Equal((count + world - 1) / world, s.Length));
         for (int b = 0; b < count / (world * batch); b++)
