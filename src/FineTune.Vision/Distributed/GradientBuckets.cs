@@ -36,7 +36,7 @@ internal sealed class GradientBuckets : IDisposable
         for (int i = 0; i < _parameters.Length; i++)
         {
             Parameter p = _parameters[i], first = _parameters[start];
-            bool sameKind = p.dtype == first.dtype && p.device == first.device;
+            bool sameKind = p.dtype == first.dtype && p.device_type == first.device_type && p.device_index == first.device_index;
             if (i > start && (!sameKind || bytes >= bucketBytes))
             {
                 _buckets.Add(new Bucket(_parameters, start, i));
@@ -105,15 +105,17 @@ internal sealed class GradientBuckets : IDisposable
 
         public Bucket(Parameter[] all, int start, int end)
         {
+            // Kept across steps: out of any dispose scope the caller (a training step) has open.
+            using var scope = torch.NewDisposeScope();
             _parameters = all[start..end];
             long elements = _parameters.Sum(p => p.NumberOfElements);
-            Flat = torch.zeros(elements, _parameters[0].dtype, _parameters[0].device);
+            Flat = torch.zeros(elements, _parameters[0].dtype, _parameters[0].device).DetachFromDisposeScope();
             _slices = new Tensor[_parameters.Length];
             long offset = 0;
             for (int i = 0; i < _parameters.Length; i++)
             {
                 long n = _parameters[i].NumberOfElements;
-                _slices[i] = Flat.narrow(0, offset, n).view(_parameters[i].shape);
+                _slices[i] = Flat.narrow(0, offset, n).view(_parameters[i].shape).DetachFromDisposeScope();
                 offset += n;
             }
         }

@@ -28,6 +28,7 @@ internal sealed class MpiProcessGroup : ProcessGroup
             if (provided < MpiLibrary.ThreadSerialized)
                 Console.Error.WriteLine($"FineTune.Vision: the MPI library provides thread level {provided} (< MPI_THREAD_SERIALIZED); keep training on one thread.");
             AppDomain.CurrentDomain.ProcessExit += (_, _) => FinalizeAtExit();
+            AppDomain.CurrentDomain.UnhandledException += (_, _) => AbortJob(1);
         }
         mpi.ReturnErrors();
         (Rank, Size) = (mpi.CommRank(), mpi.CommSize());
@@ -189,6 +190,14 @@ internal sealed class MpiProcessGroup : ProcessGroup
         if (code != 0) throw new IOException($"{call} failed on rank {Rank} of {Size}: {_mpi.ErrorString(code)}");
     }
 
+    /// <summary>MPI_Abort on the world: the launcher ends every rank (MPICH's Hydra reports the exit code).</summary>
+    private void AbortJob(int code)
+    {
+        Console.Error.Flush();
+        Console.Out.Flush();
+        if (!_mpi.Finalized) _mpi.Abort(code);
+    }
+
     private static int MpiType(ScalarType type) => type switch
     {
         ScalarType.Float32 => MpiLibrary.Float,
@@ -199,8 +208,17 @@ internal sealed class MpiProcessGroup : ProcessGroup
         _ => throw new ArgumentException($"AllReduce does not take {type} tensors (float32, float64, bfloat16, float16, int32, int64, uint8)."),
     };
 
+    /// <summary>
+    /// At exit: a failed process (non-zero exit code) aborts the job, so that the other ranks do not wait for it in their
+    /// next collective; a successful one finalises MPI.
+    /// </summary>
     private void FinalizeAtExit()
     {
+        if (Environment.ExitCode != 0)
+        {
+            AbortJob(Environment.ExitCode);
+            return;
+        }
         try
         {
             lock (_gate)

@@ -48,6 +48,7 @@ public sealed partial class Trainer
             }
         // The transport moved every byte: the same weights everywhere (a checksum of them, compared over the ranks).
         double checksum = 0;
+        using (torch.NewDisposeScope())
         using (torch.no_grad())
             foreach (var (_, value) in entries)
                 if (value.is_floating_point()) checksum += value.to(ScalarType.Float64).abs().sum().item<double>();

@@ -16,7 +16,7 @@ namespace FineTune.Vision.Tests.Distributed;
 /// harness's own results (final weights, epoch losses, validation) go to <c>DIR/result-rankR.*</c>.
 /// </summary>
 /// <remarks>
-/// Variables: <c>FTV_DIST_DIR</c>, <c>FTV_DIST_BATCH</c> (per rank), <c>FTV_DIST_EPOCHS</c>, <c>FTV_DIST_RESUME</c> (a
+/// Variables: <c>FTV_DIST_DIR</c>, <c>FTV_DIST_BATCH</c> (per rank), <c>FTV_DIST_EPOCHS</c>, <c>FTV_DIST_STOP_AFTER_EPOCHS</c> (stop at that epoch's end, halfway through the schedule), <c>FTV_DIST_RESUME</c> (a
 /// checkpoint to resume from), <c>FTV_DIST_KILL_AT_STEP</c> (rank 1 SIGKILLs itself after that step),
 /// <c>FTV_DIST_OTHER_CLASSES</c> (rank 1 reads the data with another class list).
 /// </remarks>
@@ -33,17 +33,20 @@ internal static class DistributedChild
     public static FineTune.Vision.Models.VitConfig Config => TrainingFixtures.MicroVit with { DropPathRate = 0 };
 
     public static SampleSource Train(bool otherClasses = false) =>
-        TrainingFixtures.Encode(otherClasses ? Renamed(TrainingFixtures.FashionTrain(TrainCount)) : TrainingFixtures.FashionTrain(TrainCount), 8);
+        TrainingFixtures.Encode(otherClasses ? Renamed() : TrainingFixtures.FashionTrain(TrainCount), 8);
 
     public static SampleSource Validation() => TrainingFixtures.Encode(TrainingFixtures.FashionTest(ValidationCount), 8);
 
-    private static IImageDataset Renamed(IImageDataset data) =>
-        IdxDataset.Open(DataFixtures.FashionTrainImages, DataFixtures.FashionTrainLabels, [.. IdxDataset.FashionMnistClasses.Reverse()])
-            .Subset(Enumerable.Range(0, TrainCount).Select(i => (int)((long)i * 60000 / TrainCount)));
+    private static IImageDataset Renamed()
+    {
+        var all = IdxDataset.Open(DataFixtures.FashionTrainImages, DataFixtures.FashionTrainLabels, [.. IdxDataset.FashionMnistClasses.Reverse()]);
+        return all.Subset(Enumerable.Range(0, TrainCount).Select(i => (int)((long)i * all.Count / TrainCount)));
+    }
 
     public static void Run(string dir)
     {
         int batch = Variable("FTV_DIST_BATCH", 8), epochs = Variable("FTV_DIST_EPOCHS", 2), killAt = Variable("FTV_DIST_KILL_AT_STEP", -1);
+        int stopAfter = Variable("FTV_DIST_STOP_AFTER_EPOCHS", -1);
         string? resume = Environment.GetEnvironmentVariable("FTV_DIST_RESUME");
         bool otherClasses = Environment.GetEnvironmentVariable("FTV_DIST_OTHER_CLASSES") == "1";
         using var threads = TrainingFixtures.SingleThread();
@@ -55,6 +58,7 @@ internal static class DistributedChild
         options.Callbacks.Add(new ModelCheckpoint(output, monitor: Metric.ValLoss, saveBest: false));
         options.Callbacks.Add(new CsvLogger(Path.Combine(output, "log.csv")));
         if (killAt > 0) options.Callbacks.Add(new KillAt(killAt));
+        if (stopAfter > 0) options.Callbacks.Add(new StopAfter(stopAfter));
         var losses = new EpochLosses();
         options.Callbacks.Add(losses);
         using var trainer = new Trainer(model, options);
@@ -79,6 +83,15 @@ internal static class DistributedChild
         public List<double> Values { get; } = [];
 
         public override void OnEpochEnd(TrainingContext context) => Values.Add(context.EpochMetrics[Metric.TrainLoss.Name]);
+    }
+
+    /// <summary>Stops at the end of an epoch (after the checkpoint), so a run stops halfway through its schedule.</summary>
+    private sealed class StopAfter(int epochs) : Callback
+    {
+        public override void OnEpochEnd(TrainingContext context)
+        {
+            if (context.Epoch + 1 == epochs) context.StopTraining($"stopped after {epochs} epochs");
+        }
     }
 
     /// <summary>Rank 1 kills itself with SIGKILL after the given optimizer step (no finally blocks, no MPI goodbye).</summary>

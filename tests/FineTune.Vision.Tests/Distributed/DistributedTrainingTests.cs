@@ -26,10 +26,10 @@ public sealed partial class DistributedTrainingTests : IDisposable
     public void Two_ranks_at_batch_B_end_with_the_weights_of_one_process_at_2B_and_resume_the_same_curve()
     {
         string first = Path.Combine(_dir.Path, "first"), second = Path.Combine(_dir.Path, "second");
-        Launch(first, ("FTV_DIST_BATCH", "8"), ("FTV_DIST_EPOCHS", "2")).AssertSucceeded();
+        Launch(first, ("FTV_DIST_BATCH", "8"), ("FTV_DIST_EPOCHS", "4"), ("FTV_DIST_STOP_AFTER_EPOCHS", "2")).AssertSucceeded();
         var (single, singleLosses, singleValidation) = TrainAlone(epochs: 4, stopAfterEpochs: 2);
 
-        // 20 steps (160 images, 2 ranks × 8 = 16 a step, 2 epochs): the same weights on both ranks and as one process at 16.
+        // 20 steps (160 images, 2 ranks × 8 = 16 a step, 2 of 4 epochs): the same weights on both ranks and as one process at 16.
         var (rank0Losses, rank0Val, steps) = ReadResult(first, 0);
         Assert.Equal(20, steps);
         foreach (int rank in new[] { 0, 1 }) AssertSameWeights(single, Path.Combine(first, $"result-rank{rank}.safetensors"), 1e-5);
