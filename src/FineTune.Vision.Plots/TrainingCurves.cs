@@ -3,6 +3,9 @@ namespace FineTune.Vision.Training.Callbacks;
 /// <summary>At the end of training, saves a PNG of the per-epoch losses (left axis) and accuracies (right axis).</summary>
 public sealed class TrainingCurves : Callback
 {
+    /// <inheritdoc />
+    public override bool MainProcessOnly => true;
+
     /// <summary>Saves to <paramref name="path"/>.</summary>
     public TrainingCurves(string path)
     {

@@ -8,7 +8,7 @@ public sealed partial class ArchitectureTests
 {
     /// <summary>The layers, lowest first. A layer may use only the layers before it.</summary>
     public static readonly string[] Layers =
-        ["Core", "Imaging", "Transforms", "Data", "Models", "Weights", "Adaptation", "Metrics", "Optim", "Training", "Deployment"];
+        ["Core", "Imaging", "Transforms", "Data", "Models", "Weights", "Adaptation", "Metrics", "Optim", "Distributed", "Training", "Deployment"];
 
     private static int LayerOf(string? ns)
     {

@@ -7,6 +7,13 @@ namespace FineTune.Vision.Training;
 /// </summary>
 public abstract class Callback
 {
+    /// <summary>
+    /// Whether the callback runs only in the main process (rank 0) of a distributed run: true for those that write
+    /// files or print (checkpoints, logs, TensorBoard, plots, progress); false (the default) for those that steer the
+    /// run, which every rank must run alike.
+    /// </summary>
+    public virtual bool MainProcessOnly => false;
+
     /// <summary>Position among the callbacks (see <see cref="CallbackOrder"/>).</summary>
     public virtual int Order => CallbackOrder.Default;
 

@@ -30,6 +30,13 @@ internal sealed class EpochMeter : IDisposable
 
     public double Accuracy => State.Samples == 0 ? double.NaN : (double)State.Correct / State.Samples;
 
+    /// <summary>Replaces the sums (the ranks' totals in distributed training).</summary>
+    public void Replace(EpochMeterState state)
+    {
+        Dispose();
+        (_host, _pendingSamples) = (state, 0);
+    }
+
     /// <summary>Adds a batch already on the host.</summary>
     public void Add(double loss, long correct, int count) =>
         _host = new EpochMeterState(_host.LossSum + loss * count, _host.Correct + correct, _host.Samples + count);

@@ -19,12 +19,14 @@ public sealed partial class Trainer
     /// weights beside them, and the training state (<see cref="StatePathFor"/>: epochs done and the batch after the
     /// last optimizer step of an epoch in progress, optimizer step, optimizer buffers, loss scaler, seed, the
     /// reduce-on-plateau counters, the epoch history and every callback's <see cref="Callback.SaveState"/>). Each file
-    /// is written atomically. It may be called from a callback at any event, or after <c>Fit</c> returns.
+    /// is written atomically. It may be called from a callback at any event, or after <c>Fit</c> returns. In
+    /// distributed training only rank 0 writes (the ranks hold the same state); on the others this does nothing.
     /// </summary>
     public void SaveCheckpoint(string weightsPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(weightsPath);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_group.IsMain) return;
         string? folder = Path.GetDirectoryName(Path.GetFullPath(weightsPath));
         if (folder is not null) Directory.CreateDirectory(folder);
         var metadata = new Dictionary<string, string>
@@ -82,7 +84,8 @@ public sealed partial class Trainer
         if (LossScaler is not null && state.LossScale is double scale) LossScaler.Restore(scale, state.GrowthTracker, state.SkippedSteps);
         LoadOptimizerState(state.OptimizerState);
         _meterAtStep.Dispose();
-        (_completedEpochs, _nextBatch, _meterAtStep) = (state.CompletedEpochs, state.NextBatch, MeterMark.Of(state.Meter));
+        // The saved meter holds rank 0's sums of the cut epoch; the other ranks start theirs from zero.
+        (_completedEpochs, _nextBatch, _meterAtStep) = (state.CompletedEpochs, state.NextBatch, MeterMark.Of(_group.IsMain ? state.Meter : default));
         Context.Step = state.Step;
         Context.RestoreHistory(state.History);
         _historyAtEpochStart = state.History.Count;

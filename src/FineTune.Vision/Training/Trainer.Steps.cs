@@ -111,6 +111,9 @@ public sealed partial class Trainer
     private void OptimizerStep(double lr, bool raise)
     {
         List<Parameter> parameters = [.. Optimizer.Parameters];
+        // Distributed: the model's gradients become the ranks' mean before anything reads them, so unscaling,
+        // the finite check, clipping and the step see the same gradients on every rank.
+        ReduceGradients();
         bool finite = true;
         foreach (ITrainingComponent c in _components) finite &= c.PrepareStep(parameters);
         ClipGradients(parameters);

@@ -51,6 +51,7 @@ public sealed partial class Trainer : IDisposable
         _device = Options.Device ?? Core.TorchBackend.DefaultDevice;
         model.Module.to(_device);
         if (Options.GradCheckpointing) model.GradCheckpointing = true;
+        JoinProcessGroup();
         if (Options.Precision != TrainingPrecision.Float32) _components.Add(_precision = new PrecisionComponent(model.Module, Options.Precision, Options.LossScaler));
         var named = _precision?.Masters.Masters ?? model.Module.named_parameters().Select(p => (p.name, p.parameter)).ToList();
         Optimizer = Options.ParameterGroups is null
@@ -59,7 +60,7 @@ public sealed partial class Trainer : IDisposable
         if (Options.Ema is not null) _components.Add(_ema = new EmaComponent(new ModelEma(EmaSources(), Options.Ema)));
         _components.Add(_plateau = new PlateauComponent(Options.PlateauMonitor));
         _callbacks = [.. Options.Callbacks.OrderBy(c => c.Order)];
-        Context = new TrainingContext(model, Options, Optimizer, SaveCheckpoint);
+        Context = new TrainingContext(model, Options, Optimizer, SaveCheckpoint) { ProcessGroup = _group };
     }
 
     /// <summary>The options.</summary>
@@ -93,6 +94,10 @@ public sealed partial class Trainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(train);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckSameData(train, validation);
+        if (ShardedLoader(train) is { } sharded)
+            using (sharded)
+                return Fit(sharded, validation, cancellationToken);
         if (train.BatchesPerEpoch == 0) throw new ArgumentException("The training loader has no batches (fewer samples than BatchSize with DropLast).", nameof(train));
         AdoptClassNames(train.Source.Dataset.ClassNames);
         int stepsPerEpoch = (train.BatchesPerEpoch + Options.GradientAccumulation - 1) / Options.GradientAccumulation;
@@ -167,10 +172,12 @@ public sealed partial class Trainer : IDisposable
             if (stepNow && validation is not null && Options.EvalEverySteps is int every && Context.Step % every == 0 && batch.Index + 1 < batches)
                 ValidateAtStep(validation, cancellationToken);
             bodyEnd = Stopwatch.GetTimestamp();
+            AgreeOnStop();
             // On the epoch's last batch the loop runs out by itself, so the loader completes the epoch (its summary lists the skips).
             if ((Context.StopRequested || Context.Step >= Context.TotalSteps) && (cut = batch.Index + 1 < batches)) break;
         }
         Context.EpochTrainTime = Stopwatch.GetElapsedTime(start);
+        ReduceMeter(meter);
         if (train.LastEpochSummary is { } summary && !ReferenceEquals(summary, before) && summary.Epoch == epoch) Context.EpochSkipped = summary.Skipped;
         Context.SetMetric(Metric.TrainLoss, meter.LossMean);
         Context.SetMetric(Metric.TrainTop1, meter.Accuracy);
@@ -197,6 +204,7 @@ public sealed partial class Trainer : IDisposable
     {
         foreach (Callback callback in _callbacks)
         {
+            if (callback.MainProcessOnly && !_group.IsMain) continue;
             try { callback.Invoke(trainingEvent, Context); }
             catch (Exception e) when (e is not OperationCanceledException) { throw new CallbackException(callback.GetType().Name, trainingEvent, e); }
         }
@@ -214,5 +222,6 @@ public sealed partial class Trainer : IDisposable
         _meterAtStep.Dispose();
         _precision?.Dispose();
         Ema?.Dispose();
+        _gradients?.Dispose();
     }
 }

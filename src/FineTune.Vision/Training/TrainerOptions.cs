@@ -28,7 +28,7 @@ public sealed record TrainerOptions
         (Ema, Seed, UInt8Normalization, Device, RecoveryCheckpoint, SkipUnreadable, Monitor, PlateauMonitor) =
             (original.Ema, original.Seed, original.UInt8Normalization, original.Device, original.RecoveryCheckpoint, original.SkipUnreadable, original.Monitor, original.PlateauMonitor);
         (EvalEverySteps, KeepBestModel, Sampler, Sam) = (original.EvalEverySteps, original.KeepBestModel, original.Sampler, original.Sam);
-        (Loss, ClipGradAgc, Logger) = (original.Loss, original.ClipGradAgc, original.Logger);
+        (Loss, ClipGradAgc, Logger, ProcessGroup) = (original.Loss, original.ClipGradAgc, original.Logger, original.ProcessGroup);
         Callbacks = original.Callbacks is null ? null! : [.. original.Callbacks];
     }
 
@@ -156,6 +156,15 @@ public sealed record TrainerOptions
     /// </summary>
     /// <value>Default: null (nothing is logged; <see cref="ProgressDisplay"/> and the other callbacks are unaffected).</value>
     public ILogger? Logger { get; init; }
+
+    /// <summary>
+    /// The processes to train with, data-parallel (docs/distributed.md). Null: the group the launcher started this
+    /// process in (<c>mpiexec</c>, <c>srun</c>: <see cref="Distributed.ProcessGroup.FromEnvironment"/>), so a program runs
+    /// distributed under a launcher with no change, and as a single process otherwise;
+    /// <see cref="Distributed.ProcessGroup.Single"/> trains alone even under a launcher.
+    /// </summary>
+    /// <value>Default: null (from the environment).</value>
+    public Distributed.ProcessGroup? ProcessGroup { get; init; }
 
     /// <summary>Callbacks, run in <see cref="Callback.Order"/> and then list order.</summary>
     public IList<Callback> Callbacks { get; init; } = [];

@@ -24,6 +24,13 @@ public sealed class TrainingContext
         (Model, Options, Optimizer, _saveCheckpoint) = (model, options, optimizer, saveCheckpoint);
     }
 
+    /// <summary>
+    /// The processes of the run (<see cref="Distributed.ProcessGroup.Single"/> unless it is distributed): a callback that
+    /// writes files or prints should do so only where <see cref="Distributed.ProcessGroup.IsMain"/>, or say
+    /// <see cref="Callback.MainProcessOnly"/>.
+    /// </summary>
+    public Distributed.ProcessGroup ProcessGroup { get; internal set; } = Distributed.ProcessGroup.Single;
+
     /// <summary>The model being trained.</summary>
     public IVisionModel Model { get; }
 

@@ -110,7 +110,7 @@ public sealed class FineTunerTests : IDisposable
         // A tripwire: a new TrainerOptions property must be copied by the record's copy constructor (what `with` uses) and listed here.
         string[] known = ["Epochs", "MaxSteps", "BatchSize", "Workers", "Optimizer", "ParameterGroups", "Schedule", "GradientAccumulation", "GradCheckpointing",
             "ClipGradNorm", "ClipGradValue", "Precision", "LossScaler", "Mixing", "LabelSmoothing", "Ema", "Seed", "UInt8Normalization", "RecoveryCheckpoint", "Device", "Callbacks",
-            "SkipUnreadable", "Monitor", "PlateauMonitor", "EvalEverySteps", "KeepBestModel", "Sampler", "Loss", "ClipGradAgc", "Sam", "Logger"];
+            "SkipUnreadable", "Monitor", "PlateauMonitor", "EvalEverySteps", "KeepBestModel", "Sampler", "Loss", "ClipGradAgc", "Sam", "Logger", "ProcessGroup"];
         Assert.Equal(known.Order(StringComparer.Ordinal), typeof(TrainerOptions).GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal));
 
         using var model = Model();
@@ -143,6 +143,7 @@ public sealed class FineTunerTests : IDisposable
             Monitor = Metric.ValLoss, PlateauMonitor = Metric.TrainLoss, Callbacks = { callback },
             EvalEverySteps = 100, KeepBestModel = true, Sampler = new RepeatAugSampler(), Loss = new FocalLoss(), ClipGradAgc = 0.02, Sam = new FineTune.Vision.Optim.SamOptions { Rho = 0.1 },
             Logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            ProcessGroup = FineTune.Vision.Distributed.ProcessGroup.Single,
         };
         var copy = original with { };
         foreach (var property in typeof(TrainerOptions).GetProperties().Where(p => p.Name != nameof(TrainerOptions.Callbacks)))

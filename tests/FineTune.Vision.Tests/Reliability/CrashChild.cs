@@ -15,6 +15,17 @@ internal static class StartupHook
 {
     public static void Initialize()
     {
+        if (Environment.GetEnvironmentVariable("FTV_DIST_DIR") is { Length: > 0 } distributed)
+        {
+            // A rank of the distributed tests (Distributed/DistributedChild.cs): an error ends it with code 1, as a program would.
+            try { FineTune.Vision.Tests.Distributed.DistributedChild.Run(distributed); }
+            catch (Exception e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                Environment.Exit(1);
+            }
+            Environment.Exit(0);
+        }
         if (Environment.GetEnvironmentVariable("FTV_CRASH_DIR") is not { Length: > 0 } dir) return;
         FineTune.Vision.Tests.Reliability.CrashChild.Run(dir, Environment.GetEnvironmentVariable("FTV_CRASH_MODE") ?? "epoch");
         Environment.Exit(0);

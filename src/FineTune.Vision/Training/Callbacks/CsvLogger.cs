@@ -8,6 +8,9 @@ namespace FineTune.Vision.Training.Callbacks;
 /// </summary>
 public sealed class CsvLogger : Callback
 {
+    /// <inheritdoc />
+    public override bool MainProcessOnly => true;
+
     private string[]? _columns;
     private DateTime _start;
 

@@ -11,6 +11,9 @@ namespace FineTune.Vision.Training.Callbacks;
 /// </summary>
 public sealed class ModelCheckpoint : MetricTracker
 {
+    /// <inheritdoc />
+    public override bool MainProcessOnly => true;
+
     private readonly List<(double Value, string Path)> _top = [];
     private readonly List<int> _skipped = [];
 

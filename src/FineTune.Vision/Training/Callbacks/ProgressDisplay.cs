@@ -9,6 +9,9 @@ namespace FineTune.Vision.Training.Callbacks;
 /// </summary>
 public sealed class ProgressDisplay : Callback
 {
+    /// <inheritdoc />
+    public override bool MainProcessOnly => true;
+
     private readonly TextWriter _out;
     private readonly TimeProvider _time;
     private long _start, _images, _batches;

@@ -10,6 +10,9 @@ namespace FineTune.Vision.Training.Callbacks;
 /// </summary>
 public sealed class TensorBoardLogger : Callback
 {
+    /// <inheritdoc />
+    public override bool MainProcessOnly => true;
+
     private SummaryWriter? _writer;
     private long _lastLogged = -1;
 
