@@ -53,8 +53,9 @@ public static class TrainVerb
         TrainSettings settings = Settings(parse, output);
         GenericTrainingResult result = GenericTraining.Run(settings, output, cancellationToken);
         if (result.Fit.StopReason.Kind == Training.StopKind.Cancelled) throw new OperationCanceledException($"training cancelled; continue with --resume {result.Checkpoint}");
-        output.WriteLine($"done: {result.Fit.StopReason}; {result.Fit.Steps} steps"
-                         + (result.LastModel is null ? "" : $"; models {result.LastModel}, {result.BestModel}") + $"; checkpoint {result.Checkpoint}");
+        if (result.MainProcess)
+            output.WriteLine($"done: {result.Fit.StopReason}; {result.Fit.Steps} steps"
+                             + (result.LastModel is null ? "" : $"; models {result.LastModel}, {result.BestModel}") + $"; checkpoint {result.Checkpoint}");
         return 0;
     }
 

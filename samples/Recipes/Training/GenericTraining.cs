@@ -1,4 +1,6 @@
+using FineTune.Vision.Core;
 using FineTune.Vision.Data;
+using FineTune.Vision.Distributed;
 using FineTune.Vision.Models;
 using FineTune.Vision.Training;
 using FineTune.Vision.Training.Callbacks;
@@ -11,7 +13,11 @@ namespace FineTune.Vision.Recipes;
 /// <param name="LastModel">The one-file model of the last epoch (null when no epoch finished).</param>
 /// <param name="BestModel">The one-file model of the best epoch (null when no epoch finished).</param>
 /// <param name="Checkpoint">The checkpoint <c>--resume</c> continues from: the recovery checkpoint of a cancelled run, else the last epoch's.</param>
-public sealed record GenericTrainingResult(FitResult Fit, string? LastModel, string? BestModel, string Checkpoint);
+public sealed record GenericTrainingResult(FitResult Fit, string? LastModel, string? BestModel, string Checkpoint)
+{
+    /// <summary>Whether this process is rank 0 of its group (the one that wrote the files and prints); true when training alone.</summary>
+    public bool MainProcess { get; init; } = true;
+}
 
 /// <summary>
 /// <c>ftv train</c>'s core, a function of the settings, a log and a cancellation token (so that a host, a test or a
@@ -37,13 +43,17 @@ public static class GenericTraining
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(log);
         TrainSetup.Check(settings);
+        // Under mpiexec/srun every rank runs this; the group sets the global batch of the rate rule, and only rank 0 prints.
+        ProcessGroup group = ProcessGroup.FromEnvironment(TrainSetup.Device(settings) ?? TorchBackend.DefaultDevice);
+        settings = settings with { WorldSize = group.Size };
+        if (!group.IsMain) log = TextWriter.Null;
         var (trainData, validationData, layout) = TrainSetup.OpenData(settings);
         int classes = settings.NumClasses ?? trainData.ClassNames.Count;
         if (classes < trainData.ClassNames.Count)
             throw new RecipeUsageException($"train: --num-classes {classes} is fewer than the {trainData.ClassNames.Count} classes of --data '{settings.Data}'.");
         log.WriteLine($"data: {settings.Data} ({layout}): {trainData.ClassNames.Count} classes, {trainData.Count} training"
                       + (validationData is null ? " images, no validation" : $" and {validationData.Count} validation images"));
-        var options = TrainSetup.TrainerOptions(settings, classes);   // checks the options before the model is built
+        var options = TrainSetup.TrainerOptions(settings, classes) with { ProcessGroup = group };   // checks the options before the model is built
         using VisionModel model = TrainSetup.CreateModel(settings, classes, log);
         int size = model.Config.ImgSize;
         PretrainedConfig config = model.PretrainedConfig;
@@ -72,9 +82,9 @@ public static class GenericTraining
                 .. callbacks ?? [],
             ],
         };
-        Directory.CreateDirectory(output);
+        if (group.IsMain) Directory.CreateDirectory(output);
         log.WriteLine($"model: {model.Name} ({size}px, {classes} classes); {options.Optimizer.Kind} lr {options.Optimizer.Lr:G4}, {settings.Sched} schedule, "
-                      + $"{settings.Epochs} epoch(s) of batch {settings.BatchSize}{(settings.GradAccumSteps > 1 ? $"×{settings.GradAccumSteps}" : "")}, {options.Precision}; output {output}");
+                      + $"{settings.Epochs} epoch(s) of batch {settings.BatchSize}{(group.Size > 1 ? $" on each of {group.Size} processes" : "")}{(settings.GradAccumSteps > 1 ? $"×{settings.GradAccumSteps}" : "")}, {options.Precision}; output {output}");
         using var trainer = new Trainer(model, options);
         if (settings.Resume is { } resume)
         {
@@ -86,6 +96,6 @@ public static class GenericTraining
         bool cancelled = fit.StopReason.Kind == StopKind.Cancelled;
         if (cancelled) log.WriteLine($"stopped after step {fit.Steps}; recovery checkpoint {recovery} (continue with --resume {recovery})");
         return new GenericTrainingResult(fit, File.Exists(saver.LastPath) ? saver.LastPath : null, File.Exists(saver.BestPath) ? saver.BestPath : null,
-            cancelled ? recovery : Path.Combine(checkpoints, "last.safetensors"));
+            cancelled ? recovery : Path.Combine(checkpoints, "last.safetensors")) { MainProcess = group.IsMain };
     }
 }

@@ -35,6 +35,9 @@ public sealed class ModelFileSaver : MetricTracker
     public override int Order => CallbackOrder.Saver;
 
     /// <inheritdoc />
+    public override bool MainProcessOnly => true;
+
+    /// <inheritdoc />
     public override void OnEpochEnd(TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

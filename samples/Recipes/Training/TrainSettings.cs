@@ -188,6 +188,12 @@ public sealed record TrainSettings
     /// <summary><c>--grad-accum-steps</c>. timm default 1.</summary>
     public int GradAccumSteps { get; init; } = 1;
 
+    /// <summary>
+    /// Processes training together (not an option: the launcher decides, see docs/distributed.md). timm's rate rule scales
+    /// with the global batch, <see cref="BatchSize"/> × this × <see cref="GradAccumSteps"/>. Default 1.
+    /// </summary>
+    public int WorldSize { get; init; } = 1;
+
     /// <summary><c>--grad-checkpointing</c>.</summary>
     public bool GradCheckpointing { get; init; }
 

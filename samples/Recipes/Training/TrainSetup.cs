@@ -28,12 +28,15 @@ public static class TrainSetup
     /// <summary>The schedules <c>--sched</c> accepts.</summary>
     public static readonly IReadOnlyList<string> ScheduleNames = ["cosine", "step", "multistep", "linear", "none"];
 
-    /// <summary>The rate: <c>--lr</c>, or timm's <c>lr_base × (batch × accumulation / lr_base_size)</c>, square-rooted for adaptive optimizers.</summary>
+    /// <summary>
+    /// The rate: <c>--lr</c>, or timm's <c>lr_base × (batch × processes × accumulation / lr_base_size)</c> (the global batch),
+    /// square-rooted for adaptive optimizers.
+    /// </summary>
     public static double Lr(TrainSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.Lr is double lr) return Positive("lr", lr);
-        double ratio = (double)settings.BatchSize * settings.GradAccumSteps / settings.LrBaseSize;
+        double ratio = (double)settings.BatchSize * settings.WorldSize * settings.GradAccumSteps / settings.LrBaseSize;
         string scale = settings.LrBaseScale.Length > 0 ? settings.LrBaseScale
             : settings.Opt.Contains("ada", StringComparison.Ordinal) || settings.Opt.Contains("lamb", StringComparison.Ordinal) ? "sqrt" : "linear";
         return scale switch

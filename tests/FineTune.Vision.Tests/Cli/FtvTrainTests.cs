@@ -30,12 +30,15 @@ public sealed class FtvTrainTests : IDisposable
     }
 
     /// <summary>Two classes of flat-coloured 24×24 PNGs (red-ish and blue-ish, with noise), <paramref name="perClass"/> each.</summary>
-    private string Folder(string name, int perClass, int seed)
+    private string Folder(string name, int perClass, int seed) => Folder(_dir, name, perClass, seed);
+
+    /// <summary>The same folder under <paramref name="dir"/> (also for the distributed <c>ftv train</c> test).</summary>
+    internal static string Folder(TempDir dir, string name, int perClass, int seed)
     {
         var rng = new Random(seed);
         foreach (var (cls, tint) in new[] { ("red", (200, 40, 40)), ("blue", (40, 40, 200)) })
         {
-            string folder = _dir.File(name, cls);
+            string folder = dir.File(name, cls);
             Directory.CreateDirectory(folder);
             for (int i = 0; i < perClass; i++)
             {
@@ -50,7 +53,7 @@ public sealed class FtvTrainTests : IDisposable
                 ImageEncoder.Save(image, Path.Combine(folder, $"{i:D3}.png"));
             }
         }
-        return _dir.File(name);
+        return dir.File(name);
     }
 
     /// <summary>A tiny ViT on 8 training images in batches of 4: two optimizer steps per epoch.</summary>

@@ -185,7 +185,7 @@ public sealed partial class DistributedTrainingTests : IDisposable
         lock (output) return new Run(process.ExitCode, output.ToString(), killed);
     }
 
-    private static string Mpiexec()
+    internal static string Mpiexec()
     {
         foreach (string folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
             if (File.Exists(Path.Combine(folder, "mpiexec.mpich"))) return Path.Combine(folder, "mpiexec.mpich");
