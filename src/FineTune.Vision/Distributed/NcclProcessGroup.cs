@@ -12,13 +12,18 @@ namespace FineTune.Vision.Distributed;
 /// </summary>
 internal sealed class NcclProcessGroup : ProcessGroup
 {
-    private readonly MpiProcessGroup _mpi;
+    private readonly ProcessGroup _mpi;
     private readonly NcclLibrary _nccl;
     private readonly Device _device;
     private nint _comm;
 
+    /// <param name="mpi">
+    /// The host group that carries the unique id, host-side collectives and CPU tensors: the MPI world, or
+    /// <see cref="ProcessGroup.Single"/> for a world of one (what the GPU kit's one-rank NCCL test uses: no MPI needed).
+    /// </param>
+    /// <param name="device">This rank's CUDA device.</param>
     /// <exception cref="DllNotFoundException">NCCL (or, for a device index above 0, the CUDA runtime) cannot be loaded.</exception>
-    public NcclProcessGroup(MpiProcessGroup mpi, Device device)
+    public NcclProcessGroup(ProcessGroup mpi, Device device)
     {
         _mpi = mpi;
         _device = device;

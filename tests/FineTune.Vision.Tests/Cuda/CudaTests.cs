@@ -55,6 +55,45 @@ public sealed class CudaTests
         Assert.True(worst < 1e-3, $"max parameter difference after 3 SGD steps: {worst}");
     }
 
+    [CudaFact]
+    public void Nccl_with_one_rank_reduces_and_broadcasts_cuda_tensors_and_trains_like_no_group()
+    {
+        // Issue 19's NCCL backend on one rank (no MPI: the host group is Single): every collective of a world of one
+        // leaves the data as it is, through libnccl's real calls on the default stream (fp32, bf16, fp16); a trainer given
+        // the group trains as without one. Two-rank NCCL needs two GPUs and MPI, which the device machines do not have.
+        using var group = new FineTune.Vision.Distributed.NcclProcessGroup(FineTune.Vision.Distributed.ProcessGroup.Single, Gpu);
+        Assert.StartsWith("NCCL ", group.Backend);
+        Assert.Equal((0, 1), (group.Rank, group.Size));
+        using var scope = NewDisposeScope();
+        foreach (ScalarType dtype in new[] { ScalarType.Float32, ScalarType.BFloat16, ScalarType.Float16 })
+        {
+            Tensor x = arange(0, 1000, dtype: ScalarType.Float32).div(7).to(dtype).to(Gpu);
+            Tensor expected = x.clone();
+            group.AllReduce(x, FineTune.Vision.Distributed.ReduceOperation.Sum);
+            Assert.True(x.equal(expected).item<bool>(), $"{dtype}: a one-rank sum changed the tensor");
+            group.AllReduce(x, FineTune.Vision.Distributed.ReduceOperation.Average);
+            Assert.True(x.equal(expected).item<bool>(), $"{dtype}: a one-rank average changed the tensor");
+            group.Broadcast(x);
+            Assert.True(x.equal(expected).item<bool>(), $"{dtype}: a one-rank broadcast changed the tensor");
+        }
+        group.Barrier();
+
+        using var threads = TrainingFixtures.SingleThread();
+        float[] Run(FineTune.Vision.Distributed.ProcessGroup processGroup)
+        {
+            using var model = TrainingFixtures.Model(TrainingFixtures.FashionVit());
+            using var trainer = new Trainer(model, new TrainerOptions
+            {
+                Epochs = 1, MaxSteps = 3, BatchSize = 8, Workers = 1, Device = Gpu, Optimizer = Optimizers.Sgd(0.05), ProcessGroup = processGroup,
+            });
+            trainer.Fit(TrainingFixtures.Encode(TrainingFixtures.FashionTrain(32)));
+            return [.. model.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray())];
+        }
+        float[] alone = Run(FineTune.Vision.Distributed.ProcessGroup.Single), nccl = Run(group);
+        double worst = alone.Zip(nccl).Max(p => Math.Abs(p.First - p.Second));
+        Assert.True(worst < 1e-5, $"max parameter difference after 3 steps, NCCL group of one against no group: {worst}");
+    }
+
     [CudaTheory]
     [InlineData(TrainingPrecision.BFloat16)]
     [InlineData(TrainingPrecision.Float16)]
