@@ -5,7 +5,8 @@ using FineTune.Vision.Core;
 using TorchSharp;
 
 // BenchmarkDotNet:   dotnet run -c Release --project benchmarks/FineTune.Vision.Benchmarks -- --filter '*Gemm*'
-// Ratio reports:     dotnet run -c Release --project benchmarks/FineTune.Vision.Benchmarks -- <report> [--option value ...]
+// Ratio reports:     dotnet run -c Release --project benchmarks/FineTune.Vision.Benchmarks -- <report> [--option value ...] [--json FILE]
+//                    (--json adds the report's headline ratios to FILE, for regression-check)
 //   flops                                         counted forward GMACs against timm's published figures
 //   gemm-rate                                     fp32 and bf16 GEMM ceiling, 1 thread and every core
 //   mfu [--batch 16 --warmup 1 --repeats 5 --runs 1 --threads <cores> --no-bf16 --only vit_small --bf16-skip <families>]   training-step MFU per architecture (median over runs)
@@ -31,6 +32,11 @@ if (args.Length > 0 && reports.Contains(args[0]))
     ReportSection section = Report(args);
     Console.WriteLine();
     Console.WriteLine(section.ToMarkdown());
+    if (new ReportArguments(args.Skip(args[0] == "pipeline-ratio" && args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? 2 : 1)).Text("json") is string json)
+    {
+        Ratio.Merge(json, section.Ratios, Machine.Describe());
+        Console.WriteLine($"ratios added to {json}");
+    }
     return;
 }
 if (args is ["regression-check", ..])

@@ -25,6 +25,17 @@ public sealed record Ratio(string Name, double Value, double Spread, bool Higher
         File.WriteAllText(path, JsonSerializer.Serialize(file, Options) + "\n");
     }
 
+    /// <summary>
+    /// Adds <paramref name="ratios"/> to the file at <paramref name="path"/> (replacing those of the same name; a new file if
+    /// there is none), so that single reports run one after another (<c>mfu --json F</c>, <c>onnx --json F</c>) build one set.
+    /// </summary>
+    public static void Merge(string path, IEnumerable<Ratio> ratios, string machine)
+    {
+        var added = ratios.ToList();
+        IEnumerable<Ratio> kept = File.Exists(path) ? Load(path).Ratios.Where(r => added.All(a => a.Name != r.Name)) : [];
+        Save(path, [.. kept, .. added], machine);
+    }
+
     /// <summary>Reads a file written by <see cref="Save"/>.</summary>
     /// <exception cref="InvalidDataException">The file is not a ratio file.</exception>
     public static RatioFile Load(string path)
