@@ -118,7 +118,7 @@ public sealed class TinyImageNetZooRecipe : IRecipe
     /// p 0.25), built by <c>ftv train</c>'s <see cref="TrainSetup.TrainEncoder"/> from the same timm settings
     /// (<c>--aa rand-m9-mstd0.5-inc1 --reprob 0.25 --remode pixel --color-jitter 0</c>).
     /// </summary>
-    private static SampleEncoder TrainEncoder(ZooSettings settings, int size, Normalization normalization) =>
+    private static ISampleEncoder TrainEncoder(ZooSettings settings, int size, Normalization normalization) =>
         TrainSetup.TrainEncoder(new TrainSettings
         {
             Aa = settings.AutoAugment ? "autoaugment" : settings.RandAugment ? "rand-m9-mstd0.5-inc1" : null,

@@ -178,22 +178,37 @@ public static class TrainSetup
     /// <summary>
     /// timm's training transform (<c>create_transform(is_training=True)</c>): RandomResizedCrop (<c>--scale</c>, <c>--ratio</c>)
     /// at <paramref name="size"/>, flips (<c>--hflip</c>, <c>--vflip</c>), the <c>--aa</c> policy or else colour jitter, ToTensor and
-    /// <paramref name="normalization"/>, then random erasing.
+    /// <paramref name="normalization"/>, then random erasing. With <c>--aug-splits N</c> (N ≥ 2, as <c>--jsd-loss</c> needs) timm's
+    /// AugMixDataset instead: crop and flips once per image, then N versions stacked (<see cref="SplitSampleEncoder"/>), the
+    /// first only normalised, the others through colour jitter or the <c>--aa</c> policy and erasing.
     /// </summary>
-    public static SampleEncoder TrainEncoder(TrainSettings settings, int size, Normalization normalization, Interpolation interpolation = Interpolation.Bicubic)
+    public static ISampleEncoder TrainEncoder(TrainSettings settings, int size, Normalization normalization, Interpolation interpolation = Interpolation.Bicubic)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.Scale.Count != 2) throw Usage($"--scale takes two numbers (was {settings.Scale.Count}).");
         if (settings.Ratio.Count != 2) throw Usage($"--ratio takes two numbers (was {settings.Ratio.Count}).");
-        var preset = new TrainPresetOptions
+        double? jitter = settings.Aa is null && settings.ColorJitter > 0 ? settings.ColorJitter : null;
+        TrainPresetOptions Preset(double? colorJitter) => new()
         {
             Size = size, Scale = (settings.Scale[0], settings.Scale[1]), Ratio = (settings.Ratio[0], settings.Ratio[1]), Interpolation = interpolation,
             HorizontalFlip = Probability("hflip", settings.Hflip), VerticalFlip = Probability("vflip", settings.Vflip),
-            ColorJitter = settings.Aa is null && settings.ColorJitter > 0 ? settings.ColorJitter : null, Normalization = normalization,
+            ColorJitter = colorJitter, Normalization = normalization,
         };
+        TrainPresetOptions preset = Preset(jitter);
         ComposeBuilder builder;
         try { builder = Presets.TrainBuilder(preset); }
         catch (ArgumentException e) { throw Usage($"--scale/--ratio/--hflip/--vflip/--color-jitter: {e.Message}"); }
+        if (settings.AugSplits > 1)
+        {
+            // timm's AugMixDataset: crop and flip once, split 0 clean, the other splits through jitter/--aa and erasing.
+            ComposeBuilder shared;
+            try { shared = Presets.TrainBuilder(Preset(null)); }
+            catch (ArgumentException e) { throw Usage($"--scale/--ratio/--hflip/--vflip: {e.Message}"); }
+            var augmentation = new List<ITransform>();
+            if (jitter is double cj) augmentation.Add(new ColorJitter(cj, cj, cj));
+            if (settings.Aa is { Length: > 0 } splitPolicy) augmentation.Add(Policy(splitPolicy));
+            return new SplitSampleEncoder(shared.Build(), new Compose([.. augmentation]), size, size, normalization, settings.AugSplits, Erasing(settings));
+        }
         if (settings.Aa is { Length: > 0 } aa) builder.Add(Policy(aa));
         return builder.BuildEncoder(size, size, normalization, Erasing(settings));
     }
@@ -249,6 +264,9 @@ public static class TrainSetup
         }
         string teacher = settings.TeacherModelFile ?? throw Usage($"--distillation-type {settings.DistillationType} needs --teacher-model-file FILE (a one-file model).");
         if (!File.Exists(teacher)) throw Usage($"--teacher-model-file '{teacher}' does not exist.");
+        // timm's DeiT: the base criterion is label-smoothing cross entropy unless --jsd-loss/--bce-loss chose another.
+        double smoothing = Probability("smoothing", settings.Smoothing);
+        loss ??= smoothing > 0 ? new LabelSmoothingCrossEntropy(smoothing) : null;
         return DistillationLoss.FromFile(teacher, type, Probability("distillation-alpha", settings.DistillationAlpha), Positive("distillation-tau", settings.DistillationTau), loss);
     }
 
@@ -291,6 +309,7 @@ public static class TrainSetup
             }
             : (null, null, null);
         double? layerDecay = settings.LayerDecay is double ld ? Positive("layer-decay", ld) : null;
+        LossFunction? loss = Loss(settings);
         double wd = settings.WeightDecay;
         return new TrainerOptions
         {
@@ -306,8 +325,9 @@ public static class TrainSetup
             ClipGradNorm = norm, ClipGradValue = value, ClipGradAgc = agc,
             Precision = Precision(settings),
             Mixing = Mixing(settings, classes),
-            LabelSmoothing = Probability("smoothing", settings.Smoothing),
-            Loss = Loss(settings),
+            // --smoothing goes to the trainer's default loss, or into the loss --jsd-loss/--bce-loss/distillation builds.
+            LabelSmoothing = loss is null ? Probability("smoothing", settings.Smoothing) : 0,
+            Loss = loss,
             Sam = Sam(settings),
             Ema = settings.ModelEma ? new EmaOptions { Decay = Probability("model-ema-decay", settings.ModelEmaDecay), UseWarmup = settings.ModelEmaWarmup } : null,
             Sampler = NonNegative("aug-repeats", settings.AugRepeats) > 0 ? new RepeatAugSampler { Repeats = settings.AugRepeats } : null,

@@ -7,6 +7,7 @@ using FineTune.Vision.Recipes;
 using FineTune.Vision.Tests.Data;
 using FineTune.Vision.Tests.Training;
 using FineTune.Vision.Training;
+using FineTune.Vision.Transforms;
 using FineTune.Vision.Weights;
 
 namespace FineTune.Vision.Tests.Cli;
@@ -174,6 +175,29 @@ public sealed class FtvTrainTests : IDisposable
         var keys = File.ReadAllLines(TimmArgs).Where(l => l.Length > 0 && char.IsLetter(l[0])).Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]).ToList();
         var read = TrainVerb.Fields.Select(f => f.Key).Append("device").Append("data_dir").Where(k => k != "val_split").ToHashSet();
         Assert.Equal(keys.Where(k => !read.Contains(k)).Order(StringComparer.Ordinal), names);
+    }
+
+    [Fact]
+    public void Jsd_loss_trains_on_augmix_splits_as_timm_does()
+    {
+        // timm: --jsd-loss --aug-splits 3 --aa augmix-m3-w3 gives AugMixDataset's split batches [clean; aug 1; aug 2].
+        TrainSettings s = TrainVerb.Settings(["--jsd-loss", "--aug-splits", "3", "--aa", "augmix-m3-w3"], TextWriter.Null);
+        var encoder = Assert.IsType<SplitSampleEncoder>(TrainSetup.TrainEncoder(s, 32, Normalization.ImageNet));
+        Assert.Equal(3, encoder.Splits);
+        Assert.IsType<FineTune.Vision.Training.Losses.JsdCrossEntropy>(TrainSetup.Loss(s));
+        // --smoothing (timm default 0.1) goes into the loss these options build, never beside it as well.
+        foreach (string[] loss in new[] { new[] { "--jsd-loss", "--aug-splits", "3" }, ["--bce-loss"] })
+        {
+            TrainerOptions options = TrainSetup.TrainerOptions(TrainVerb.Settings(loss, TextWriter.Null), classes: 2);
+            Assert.Equal(0, options.LabelSmoothing);
+            options.Validate();
+        }
+
+        string output = _dir.File("jsd");
+        CliRun run = CliRun.InProcess([.. TinyRun(output), "--jsd-loss", "--aug-splits", "3", "--aa", "augmix-m3-w3"]);
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Contains("2 steps", run.Output);
+        Assert.Matches(@"train_loss \d", run.Output);
     }
 
     [Fact]
