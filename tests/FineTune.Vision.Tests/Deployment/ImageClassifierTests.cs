@@ -123,7 +123,7 @@ public sealed class ImageClassifierTests : IDisposable
     }
 
     [Fact]
-    public void Concurrent_callers_get_the_answers_of_sequential_calls()
+    public async Task Concurrent_callers_get_the_answers_of_sequential_calls()
     {
         string[] files = Images;
         using var classifier = ImageClassifier.Load(ShippedModel, new ImageClassifierOptions { BatchSize = 3, DecodeWorkers = 2 });
@@ -136,7 +136,7 @@ public sealed class ImageClassifierTests : IDisposable
         var manyResults = new IReadOnlyList<IReadOnlyList<ClassScore>>[callers];
         using var start = new Barrier(callers);
         Task[] tasks = [.. Enumerable.Range(0, callers).Select(caller => Task.Factory.StartNew(() => Caller(caller), TaskCreationOptions.LongRunning))];
-        Task.WaitAll(tasks);
+        await Task.WhenAll(tasks);
 
         void Caller(int caller)
         {

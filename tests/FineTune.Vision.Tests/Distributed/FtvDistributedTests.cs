@@ -29,7 +29,7 @@ public sealed class FtvDistributedTests : IDisposable
     ];
 
     [Fact]
-    public void Two_ranks_at_batch_8_end_with_the_weights_of_one_process_at_16_and_write_once()
+    public async Task Two_ranks_at_batch_8_end_with_the_weights_of_one_process_at_16_and_write_once()
     {
         string data = FtvTrainTests.Folder(_dir, "data", 16, 11);   // 32 images: 2 steps per epoch at a global batch of 16
         string distributed = _dir.File("two-ranks"), single = _dir.File("one-process");
@@ -51,7 +51,7 @@ public sealed class FtvDistributedTests : IDisposable
             Assert.Fail("mpiexec ftv train did not finish in 5 minutes");
         }
         process.WaitForExit();
-        string all = output.Result + error.Result;
+        string all = await output + await error;
         Assert.True(process.ExitCode == 0, all);
         Assert.Contains("on each of 2 processes", all);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(all, "^done: ", System.Text.RegularExpressions.RegexOptions.Multiline));

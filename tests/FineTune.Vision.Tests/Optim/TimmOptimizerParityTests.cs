@@ -52,7 +52,7 @@ public sealed class TimmOptimizerParityTests
                 Flag(a, "nesterov", false), Arg(a, "dampening", 0), Flag(a, "trust_clip", false), Flag(a, "always_adapt", false)),
             "lion" => Optimizers.Lion(lr, wd, Beta(a, 0, 0.9), Beta(a, 1, 0.99)),
             "adamw" => Optimizers.AdamW(lr, wd),
-            string other => throw new InvalidDataException($"Unknown optimizer '{other}' in the fixture."),
+            var other => throw new InvalidDataException($"Unknown optimizer '{other}' in the fixture."),
         };
         return c.GetProperty("lookahead") is { ValueKind: JsonValueKind.Object } la
             ? Optimizers.Lookahead(config, la.GetProperty("alpha").GetDouble(), la.GetProperty("k").GetInt32())
