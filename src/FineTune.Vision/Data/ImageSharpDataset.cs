@@ -14,9 +14,7 @@ namespace FineTune.Vision.Data;
 public sealed class ImageSharpDataset : IImageDataset
 {
     private readonly Image[] _images;
-    private readonly int[] _labels;
-    private readonly string[] _classNames;
-    private readonly string _name;
+    private readonly DatasetLabels _labels;
 
     /// <summary>Creates a dataset over images and their labels (the images are referenced, not copied).</summary>
     /// <param name="images">The images; the caller keeps and disposes them after the dataset's last use.</param>
@@ -27,53 +25,28 @@ public sealed class ImageSharpDataset : IImageDataset
     public ImageSharpDataset(IReadOnlyList<Image> images, IReadOnlyList<int> labels, IReadOnlyList<string> classNames, string name = "ImageSharp dataset")
     {
         ArgumentNullException.ThrowIfNull(images);
-        ArgumentNullException.ThrowIfNull(labels);
-        ArgumentNullException.ThrowIfNull(classNames);
-        ArgumentNullException.ThrowIfNull(name);
-        if (images.Count != labels.Count)
-            throw new ArgumentException($"{images.Count} images but {labels.Count} labels; give one label per image.", nameof(labels));
+        _labels = new DatasetLabels(images.Count, labels, classNames, name);
         for (int i = 0; i < images.Count; i++)
-        {
             if (images[i] is null) throw new ArgumentException($"Image {i} of {name} is null.", nameof(images));
-            if ((uint)labels[i] >= (uint)classNames.Count)
-                throw new ArgumentException($"Label {labels[i]} of image {i} is outside 0..{classNames.Count - 1} ({classNames.Count} classes).", nameof(labels));
-        }
         _images = [.. images];
-        _labels = [.. labels];
-        _classNames = [.. classNames];
-        _name = name;
     }
 
     /// <inheritdoc />
-    public int Count => _images.Length;
+    public int Count => _labels.Count;
 
     /// <inheritdoc />
-    public IReadOnlyList<string> ClassNames => _classNames;
+    public IReadOnlyList<string> ClassNames => _labels.ClassNames;
 
     /// <inheritdoc />
-    public int GetLabel(int index)
-    {
-        CheckIndex(index);
-        return _labels[index];
-    }
+    public int GetLabel(int index) => _labels.GetLabel(index);
 
     /// <inheritdoc />
     public RgbImage Load(int index)
     {
-        CheckIndex(index);
+        _labels.CheckIndex(index);
         return _images[index].ToRgbImage();
     }
 
     /// <inheritdoc />
-    public string DescribeSource(int index)
-    {
-        CheckIndex(index);
-        return $"{_name}, image {index}";
-    }
-
-    private void CheckIndex(int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _images.Length);
-    }
+    public string DescribeSource(int index) => _labels.DescribeSource(index);
 }

@@ -9,9 +9,7 @@ namespace FineTune.Vision.Data;
 public sealed class InMemoryDataset : IImageDataset
 {
     private readonly (int Width, int Height, byte[] Rgb)[] _images;
-    private readonly int[] _labels;
-    private readonly string[] _classNames;
-    private readonly string _name;
+    private readonly DatasetLabels _labels;
 
     /// <summary>Creates a dataset from images and their labels (pixels are copied).</summary>
     /// <param name="images">The images; not disposed or kept.</param>
@@ -22,52 +20,27 @@ public sealed class InMemoryDataset : IImageDataset
     public InMemoryDataset(IReadOnlyList<RgbImage> images, IReadOnlyList<int> labels, IReadOnlyList<string> classNames, string name = "in-memory dataset")
     {
         ArgumentNullException.ThrowIfNull(images);
-        ArgumentNullException.ThrowIfNull(labels);
-        ArgumentNullException.ThrowIfNull(classNames);
-        if (images.Count != labels.Count)
-            throw new ArgumentException($"{images.Count} images but {labels.Count} labels; give one label per image.", nameof(labels));
-        for (int i = 0; i < labels.Count; i++)
-        {
-            if ((uint)labels[i] >= (uint)classNames.Count)
-                throw new ArgumentException($"Label {labels[i]} of image {i} is outside 0..{classNames.Count - 1} ({classNames.Count} classes).", nameof(labels));
-        }
+        _labels = new DatasetLabels(images.Count, labels, classNames, name);
         _images = [.. images.Select(im => (im.Width, im.Height, im.Pixels.ToArray()))];
-        _labels = [.. labels];
-        _classNames = [.. classNames];
-        _name = name;
     }
 
     /// <inheritdoc />
-    public int Count => _images.Length;
+    public int Count => _labels.Count;
 
     /// <inheritdoc />
-    public IReadOnlyList<string> ClassNames => _classNames;
+    public IReadOnlyList<string> ClassNames => _labels.ClassNames;
 
     /// <inheritdoc />
-    public int GetLabel(int index)
-    {
-        CheckIndex(index);
-        return _labels[index];
-    }
+    public int GetLabel(int index) => _labels.GetLabel(index);
 
     /// <inheritdoc />
     public RgbImage Load(int index)
     {
-        CheckIndex(index);
+        _labels.CheckIndex(index);
         var (width, height, rgb) = _images[index];
         return new RgbImage(width, height, rgb);
     }
 
     /// <inheritdoc />
-    public string DescribeSource(int index)
-    {
-        CheckIndex(index);
-        return $"{_name}, image {index}";
-    }
-
-    private void CheckIndex(int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _images.Length);
-    }
+    public string DescribeSource(int index) => _labels.DescribeSource(index);
 }
